@@ -1,0 +1,117 @@
+"""HTML page to the same line structure as the text rendering of a card, so one grammar reads both.
+
+A row of the page's layout table becomes one line, ``label   value``; a table nested inside a cell
+(a flattened funding table) becomes one cell per line with blank lines between, as in the text
+rendering. The walk is iterative, so deeply nested HTML cannot exhaust the stack, and nothing is
+fetched: selectolax (lexbor) parses HTML only, with no entities, DTDs or network.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+_SKIP = frozenset({"script", "style", "head", "noscript", "template", "iframe", "object", "svg", "math"})
+_BLOCK = frozenset(
+    {"p", "div", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "section", "article",
+     "header", "footer", "form", "center", "blockquote", "pre", "dl", "dt", "dd", "table", "caption", "main"}
+)
+_PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote"})
+_SPACE_RUN = re.compile(r"[ \t\r\n\f]+")
+CELL_SEPARATOR = "   "
+
+
+@dataclass
+class PageLines:
+    """Lines of text and, for each line that has them, the link targets on it."""
+
+    lines: list[str] = field(default_factory=list)
+    links: dict[int, list[str]] = field(default_factory=dict)
+
+
+class _Builder:
+    """Accumulates text into lines; cell and row boundaries decide where lines break."""
+
+    def __init__(self) -> None:
+        self.out = PageLines()
+        self.buffer: list[str] = []
+
+    def text(self, value: str) -> None:
+        if value:
+            self.buffer.append(value)
+
+    def link(self, href: str) -> None:
+        self.out.links.setdefault(len(self.out.lines), []).append(href)
+
+    def newline(self) -> None:
+        if self.buffer:
+            self.out.lines.append("".join(self.buffer).strip(" "))
+            self.buffer = []
+
+    def blank(self) -> None:
+        self.newline()
+        if self.out.lines and self.out.lines[-1] != "":
+            self.out.lines.append("")
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    out = []
+    child = node.first_child
+    while child is not None:
+        out.append(child)
+        child = child.next
+    return out
+
+
+def _enter(node: LexborNode, tag: str, builder: _Builder, cell_depth: int) -> None:
+    if tag == "-text":
+        builder.text(_SPACE_RUN.sub(" ", node.text_content or ""))
+    elif tag == "br":
+        builder.newline()
+    elif tag == "img":
+        builder.text(node.attributes.get("alt") or "")
+    elif tag == "a" and node.attributes.get("href"):
+        builder.link(node.attributes["href"] or "")
+    elif tag in ("td", "th"):
+        if cell_depth > 0:
+            builder.blank()
+        elif builder.buffer:
+            builder.text(CELL_SEPARATOR)
+    elif tag in _BLOCK:
+        builder.newline()
+
+
+def _exit(tag: str, builder: _Builder, cell_depth: int) -> None:
+    if tag == "tr":
+        builder.blank() if cell_depth > 0 else builder.newline()
+    elif (tag in ("td", "th") and cell_depth > 0) or tag in _PARAGRAPH:
+        builder.blank()
+    elif tag in _BLOCK:
+        builder.newline()
+
+
+def html_to_lines(html: str) -> PageLines:
+    """Render an HTML page as card lines (and links), without recursion."""
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    builder = _Builder()
+    if root is None:
+        return builder.out
+    # Stack of (node, cell_depth, entering); cell_depth counts enclosing td/th elements.
+    stack: list[tuple[LexborNode, int, bool]] = [(root, 0, True)]
+    while stack:
+        node, depth, entering = stack.pop()
+        tag = node.tag or ""
+        if not entering:
+            _exit(tag, builder, depth - 1 if tag in ("td", "th") else depth)
+            continue
+        if tag in _SKIP or node.is_comment_node:
+            continue
+        _enter(node, tag, builder, depth)
+        inner = depth + 1 if tag in ("td", "th") else depth
+        stack.append((node, inner, False))
+        stack.extend((child, inner, True) for child in reversed(_children(node)))
+    builder.newline()
+    return builder.out

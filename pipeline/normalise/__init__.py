@@ -1,0 +1,1 @@
+"""Normalise stage: parse published values (money, dates) and build tidy tables."""

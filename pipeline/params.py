@@ -1,0 +1,47 @@
+"""params.yaml: run parameters, checked so a mistake is one clear line, not a traceback later."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from .errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS_FILE = ROOT / "params.yaml"
+DEFAULTS: dict[str, Any] = {"build_dir": "build", "out_dir": "outputs", "workers": 2}
+
+
+def check_base_url(url: Any, where: str) -> str:
+    """An absolute http(s) URL ending in '/'."""
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise ConfigError(f"{where}: 'public_base_url' must be an absolute http(s) URL, got {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
+    """Read and check params.yaml."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read parameters {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of parameters")
+    params = {**DEFAULTS, **data}
+    if not isinstance(params.get("source"), str):
+        raise ConfigError(f"{path}: 'source' must name a folder of sources/")
+    params["public_base_url"] = check_base_url(params.get("public_base_url"), str(path))
+    try:
+        params["workers"] = int(params["workers"])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: 'workers' must be a whole number, got {params['workers']!r}") from exc
+    if params["workers"] < 0:
+        raise ConfigError(f"{path}: 'workers' must be 0 (one per core) or more")
+    if not isinstance(params.get("catalog", {}), dict):
+        raise ConfigError(f"{path}: 'catalog' must be a mapping")
+    return params

@@ -1,0 +1,1 @@
+"""Publish stage: CSV, Parquet, Data Package, DCAT-AP catalogue, written atomically."""

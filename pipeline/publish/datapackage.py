@@ -1,0 +1,67 @@
+"""datapackage.json: one resource per CSV with its Table Schema, size, hash, licence and sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..atomic import atomic_writer
+from ..schema import TableSchema
+from ..sources import Source
+from .files import published_file
+from .tables_out import FORMULA_GUARD
+
+CSV_NOTE = (f"Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) "
+            f"are prefixed with {FORMULA_GUARD!r} in the CSV; the Parquet files keep the exact value.")
+
+
+def licence(source: Source) -> dict[str, str]:
+    """The Data Package licence entry for a source (CC BY 4.0 unless the source says otherwise)."""
+    return {"name": source.licence.get("id", "CC-BY-4.0"), "path": source.licence["url"],
+            "title": source.licence.get("title", "Creative Commons Attribution 4.0")}
+
+
+def resource(schema: TableSchema, out_dir: Path, source: Source, rows: int) -> dict[str, Any]:
+    """The resource descriptor of one published CSV."""
+    facts = published_file(out_dir, f"csv/{schema.name}.csv")
+    return {
+        "name": schema.name,
+        "path": facts.path,
+        "title": schema.descriptor.get("title", schema.name),
+        "description": f"{schema.descriptor.get('description', '')} {CSV_NOTE}".strip(),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True,
+                    "header": True},
+        "bytes": facts.bytes,
+        "hash": f"sha256:{facts.sha256}",
+        "licenses": [licence(source)],
+        "sources": [{"title": source.title.get("en", source.key), "path": source.page_url}],
+        "stats": {"rows": rows},
+        "schema": schema.descriptor,
+    }
+
+
+def datapackage(schemas: list[TableSchema], rows: dict[str, int], out_dir: Path, source: Source,
+                catalog: dict[str, Any]) -> dict[str, Any]:
+    """The whole package descriptor."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "hankedata",
+        "title": catalog.get("title", {}).get("en", "hankedata"),
+        "description": catalog.get("description", {}).get("en", ""),
+        "licenses": [licence(source)],
+        "sources": [{"title": source.title.get("en", source.key), "path": source.page_url}],
+        "keywords": list(catalog.get("keywords", {}).get("en", [])),
+        "resources": [resource(s, out_dir, source, rows[s.name]) for s in schemas],
+    }
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Deterministic JSON (sorted keys where the order is not meaningful is the caller's job)."""
+    with atomic_writer(path) as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")

@@ -1,0 +1,92 @@
+"""The publish stage: validated tables to outputs/, built in a staging folder and swapped in whole.
+
+An interrupted publish leaves the previous outputs/ complete and untouched; nothing in outputs/
+depends on the wall clock, so the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..atomic import recover_folder, staging_folder, swap_in_folder
+from ..schema import SCHEMAS_DIR, TABLES, load_schema
+from ..sources import Source
+from .datapackage import datapackage, write_json
+from .dcat import write_catalog
+from .files import published_file
+from .model import CatalogInput, PublishedTable
+from .tables_out import typed, write_table
+
+REPORT = "reports/validation.json"
+
+
+def _date_bound(table: pa.Table, column: str, pick: str) -> date | None:
+    values = table.column(column)
+    if values.null_count == len(values):
+        return None
+    return (pc.min(values) if pick == "min" else pc.max(values)).as_py()
+
+
+def data_modified(projects: pa.Table) -> date | None:
+    """When the data last changed: the newest retrieval of a published card (never the wall clock)."""
+    newest = _date_bound(projects, "retrieved_at", "max")
+    return newest.date() if newest is not None else None
+
+
+def _catalog_input(out_dir: Path, tables: dict[str, pa.Table], source: Source, params: dict) -> CatalogInput:
+    published = tuple(
+        PublishedTable(
+            name=name, title=load_schema(name).descriptor.get("title", name),
+            description=load_schema(name).descriptor.get("description", ""),
+            schema_path=f"schemas/{name}.json", rows=tables[name].num_rows,
+            csv=published_file(out_dir, f"csv/{name}.csv"),
+            parquet=published_file(out_dir, f"parquet/{name}.parquet"),
+        )
+        for name in TABLES
+    )
+    catalog = params.get("catalog", {})
+    modified = data_modified(tables["projects"]) or catalog.get("issued")
+    return CatalogInput(
+        base_url=params["public_base_url"], catalog=catalog, source=source, tables=published,
+        datapackage=published_file(out_dir, "datapackage.json"), report=published_file(out_dir, REPORT),
+        temporal_start=_date_bound(tables["projects"], "start_date", "min"),
+        temporal_end=_date_bound(tables["projects"], "end_date", "max"),
+        modified=modified,
+    )
+
+
+def write_outputs(staged: Path, tables: dict[str, pa.Table], report: dict, source: Source, params: dict) -> None:
+    """Every output file into the (empty) folder `staged`."""
+    final = {name: typed(name, tables[name]) for name in TABLES}
+    for name in TABLES:
+        write_table(name, final[name], staged)
+        (staged / "schemas").mkdir(exist_ok=True)
+        shutil.copyfile(SCHEMAS_DIR / f"{name}.json", staged / "schemas" / f"{name}.json")
+    write_json(report, staged / REPORT)
+    rows = {name: final[name].num_rows for name in TABLES}
+    package = datapackage([load_schema(n) for n in TABLES], rows, staged, source, params.get("catalog", {}))
+    write_json(package, staged / "datapackage.json")
+    write_catalog(_catalog_input(staged, final, source, params), staged / "dcat")
+
+
+def publish(tables: dict[str, pa.Table], report: dict, source: Source, params: dict, out_dir: Path) -> None:
+    """Build outputs in a staging folder beside out_dir, then swap it in atomically."""
+    recover_folder(out_dir)
+    staged = staging_folder(out_dir)
+    try:
+        write_outputs(staged, tables, report, source, params)
+        swap_in_folder(staged, out_dir)
+    finally:
+        if staged.exists():
+            shutil.rmtree(staged)
+
+
+def read_report(path: Path) -> dict:
+    """The validation report written by the validate stage."""
+    return json.loads(path.read_text(encoding="utf-8"))

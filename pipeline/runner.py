@@ -1,0 +1,128 @@
+"""The offline stages wired together; each CLI subcommand runs one, `run` runs them all in memory."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .extract.inputs import collect_inputs
+from .extract.stage import extract, read_records
+from .normalise.stage import arrow_tables, normalise, write_tables
+from .publish.datapackage import write_json
+from .publish.stage import publish, read_report
+from .schema import TABLES
+from .sources import Source
+from .tables import read_parquet
+from .validate.stage import Validated, validate
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the closing paragraph and the exit code."""
+
+    cards: int = 0
+    projects: int = 0
+    funding_rows: int = 0
+    organisations: int = 0
+    quarantined: int = 0
+    findings: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    out_dir: Path | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """One paragraph for people."""
+        f = self.findings
+        where = f" Outputs are in {self.out_dir}/." if self.out_dir else ""
+        return (f"Read {self.cards} cards; published {self.projects} projects ({self.quarantined} quarantined), "
+                f"{self.funding_rows} funding rows and {self.organisations} organisation rows. Findings: "
+                f"{f['error']} errors, {f['warning']} warnings, {f['info']} info (see quality.csv).{where}")
+
+
+def workers_for(requested: int) -> int:
+    """0 means one worker per core."""
+    return requested if requested > 0 else (os.cpu_count() or 1)
+
+
+class Stages:
+    """Stage runner sharing the source, folders, logging and timing."""
+
+    def __init__(self, source: Source, params: dict, build_dir: Path, log: Log,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        self.source = source
+        self.params = params
+        self.build_dir = build_dir
+        self.log = log
+        self.progress = progress
+        self.summary = RunSummary()
+
+    def _timed(self, stage: str, started: float, detail: str) -> None:
+        seconds = time.perf_counter() - started
+        self.summary.seconds[stage] = seconds
+        self.log(f"{stage:<9} {detail} ({seconds:.2f} s)")
+
+    def extract(self, inputs: list[Path]) -> list:
+        started = time.perf_counter()
+        cards = collect_inputs(inputs)
+        records = extract(cards, self.source, self.build_dir / "records.jsonl",
+                          workers_for(self.params["workers"]), self.progress)
+        self.summary.cards = len(cards)
+        self._timed("extract", started, f"{len(cards)} cards -> {len(records)} records")
+        return records
+
+    def normalise(self, records: list | None = None) -> dict:
+        started = time.perf_counter()
+        if records is None:
+            records = read_records(self.build_dir / "records.jsonl")
+        tables = arrow_tables(normalise(records, self.source))
+        write_tables(tables, self.build_dir / "tables")
+        self._timed("normalise", started, f"{tables['projects'].num_rows} projects, "
+                                          f"{tables['funding'].num_rows} funding rows")
+        return tables
+
+    def validate(self, tables: dict | None = None) -> Validated:
+        started = time.perf_counter()
+        if tables is None:
+            folder = self.build_dir / "tables"
+            tables = {name: read_parquet(folder / f"{name}.parquet")
+                      for name in ("projects", "funding", "organisations", "findings")}
+        validated = validate(tables, self.source)
+        folder = self.build_dir / "validated"
+        write_tables(validated.tables, folder)
+        write_json(validated.report, folder / "validation.json")
+        self._count(validated)
+        self._timed("validate", started, f"{validated.tables['projects'].num_rows} projects valid, "
+                                         f"{len(validated.quarantined)} quarantined")
+        return validated
+
+    def publish(self, out_dir: Path, validated: Validated | None = None) -> None:
+        started = time.perf_counter()
+        if validated is None:
+            folder = self.build_dir / "validated"
+            tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLES}
+            validated = Validated(tables, read_report(folder / "validation.json"),
+                                  read_report(folder / "validation.json").get("quarantined", []))
+            self._count(validated)
+        publish(validated.tables, validated.report, self.source, self.params, out_dir)
+        self.summary.out_dir = out_dir
+        self._timed("publish", started, f"wrote {out_dir}/")
+
+    def _count(self, validated: Validated) -> None:
+        s = self.summary
+        s.projects = validated.tables["projects"].num_rows
+        s.funding_rows = validated.tables["funding"].num_rows
+        s.organisations = validated.tables["organisations"].num_rows
+        s.quarantined = len(validated.quarantined)
+        severities = validated.tables["quality"].column("severity").cast("string").to_pylist()
+        s.findings = {level: severities.count(level) for level in ("error", "warning", "info")}
+
+    def run(self, inputs: list[Path], out_dir: Path) -> RunSummary:
+        """All offline stages in order."""
+        records = self.extract(inputs)
+        validated = self.validate(self.normalise(records))
+        self.publish(out_dir, validated)
+        return self.summary

@@ -1,0 +1,168 @@
+"""Source declarations (sources/<key>/source.yml): what differs between sources is data, read here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+SOURCES_DIR = Path(__file__).resolve().parent.parent / "sources"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a card of this source is laid out: labels and the markers the parser looks for."""
+
+    labels: dict[str, str]
+    list_fields: frozenset[str]
+    free_text_fields: frozenset[str]
+    ignored_labels: frozenset[str]
+    footer_pattern: re.Pattern[str]
+    page_title_pattern: str
+    results_headings: tuple[str, ...]
+    funding_table_heading: str
+    total_label: str
+    breakdown_prefix: str
+    prose_funding_markers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How politely the fetcher talks to this source."""
+
+    requests_per_second: float = 1.0
+    timeout_seconds: tuple[float, float] = (5.0, 30.0)
+    max_retries: int = 4
+    max_body_bytes: int = 5_000_000
+    user_agent: str = "hankedata"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source: metadata for the catalogue, how to fetch it, how to read its cards."""
+
+    key: str
+    id_prefix: str
+    title: dict[str, str]
+    publisher: dict[str, str]
+    language: str
+    licence: dict[str, str]
+    parser: str
+    page_url: str
+    hosts: tuple[str, ...]
+    layout: Layout
+    fetch: FetchPolicy
+    discover: dict[str, Any] = field(default_factory=dict)
+    expect: dict[str, Any] = field(default_factory=dict)
+    publish_contact_names: bool = False
+    publish_contact_phones: bool = False
+    publish_contact_emails: bool = False
+    directory: Path = SOURCES_DIR
+
+    @property
+    def snapshot_dir(self) -> Path:
+        """Where the committed snapshot of raw pages lives."""
+        return self.directory / "snapshot"
+
+    def page_url_for(self, native_id: str) -> str:
+        """The canonical page URL of a card id."""
+        return self.page_url.format(id=native_id)
+
+    def host_rank(self, host: str | None) -> int:
+        """Lower is more canonical; unknown hosts rank last."""
+        return self.hosts.index(host) if host in self.hosts else len(self.hosts)
+
+
+def _require(data: dict, key: str, where: Path) -> Any:
+    if key not in data or data[key] in (None, ""):
+        raise ConfigError(f"{where}: missing required key '{key}'")
+    return data[key]
+
+
+def _layout(data: dict, where: Path) -> Layout:
+    labels = _require(data, "labels", where)
+    if not isinstance(labels, dict) or not labels:
+        raise ConfigError(f"{where}: 'layout.labels' must map card labels to field names")
+    try:
+        footer = re.compile(_require(data, "footer_pattern", where))
+    except re.error as exc:
+        raise ConfigError(f"{where}: 'layout.footer_pattern' is not a valid regular expression: {exc}") from exc
+    return Layout(
+        labels={str(k): str(v) for k, v in labels.items()},
+        list_fields=frozenset(data.get("list_fields", [])),
+        free_text_fields=frozenset(data.get("free_text_fields", [])),
+        ignored_labels=frozenset(data.get("ignored_labels", []) or []),
+        footer_pattern=footer,
+        page_title_pattern=str(data.get("page_title_pattern", "")),
+        results_headings=tuple(data.get("results_headings", [])),
+        funding_table_heading=str(data.get("funding_table_heading", "Rahoitussuunnitelma")),
+        total_label=str(data.get("total_label", "Yhteensä")),
+        breakdown_prefix=str(data.get("breakdown_prefix", "josta")),
+        prose_funding_markers=tuple(data.get("prose_funding_markers", [])),
+    )
+
+
+def _fetch_policy(data: dict, where: Path) -> FetchPolicy:
+    try:
+        connect, read = data.get("timeout_seconds", (5, 30))
+        return FetchPolicy(
+            requests_per_second=float(data.get("requests_per_second", 1.0)),
+            timeout_seconds=(float(connect), float(read)),
+            max_retries=int(data.get("max_retries", 4)),
+            max_body_bytes=int(data.get("max_body_bytes", 5_000_000)),
+            user_agent=str(data.get("user_agent", "hankedata")),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: 'fetch' settings are malformed: {exc}") from exc
+
+
+def load_source(path: Path) -> Source:
+    """Read and check a source.yml; every problem is a ConfigError naming the file and key."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read source declaration {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings, got {type(data).__name__}")
+    key = _require(data, "key", path)
+    prefix = str(_require(data, "id_prefix", path))
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", prefix):
+        raise ConfigError(f"{path}: 'id_prefix' must be lower-case letters, digits and '-', got {prefix!r}")
+    page_url = str(_require(data, "page_url", path))
+    if "{id}" not in page_url:
+        raise ConfigError(f"{path}: 'page_url' must contain '{{id}}', got {page_url!r}")
+    return Source(
+        key=str(key),
+        id_prefix=prefix,
+        title=dict(_require(data, "title", path)),
+        publisher=dict(_require(data, "publisher", path)),
+        language=str(data.get("language", "fi")),
+        licence=dict(_require(data, "licence", path)),
+        parser=str(_require(data, "parser", path)),
+        page_url=page_url,
+        hosts=tuple(_require(data, "hosts", path)),
+        layout=_layout(_require(data, "layout", path), path),
+        fetch=_fetch_policy(data.get("fetch", {}) or {}, path),
+        discover=dict(data.get("discover", {}) or {}),
+        expect=dict(data.get("expect", {}) or {}),
+        publish_contact_names=bool(data.get("publish_contact_names", False)),
+        publish_contact_phones=bool(data.get("publish_contact_phones", False)),
+        publish_contact_emails=bool(data.get("publish_contact_emails", False)),
+        directory=path.parent,
+    )
+
+
+def source_by_key(key: str, sources_dir: Path = SOURCES_DIR) -> Source:
+    """Load sources/<key>/source.yml."""
+    path = sources_dir / key / "source.yml"
+    if not path.is_file():
+        known = sorted(p.parent.name for p in sources_dir.glob("*/source.yml"))
+        raise ConfigError(f"unknown source '{key}' (no {path}); known sources: {', '.join(known) or 'none'}")
+    return load_source(path)

@@ -1,0 +1,52 @@
+"""Row dicts to Arrow tables typed by the Table Schemas, and back to disk between stages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .atomic import atomic_writer
+from .schema import load_schema
+
+
+def relaxed(schema: pa.Schema) -> pa.Schema:
+    """The same schema with every field nullable (intermediate tables not yet validated)."""
+    return pa.schema([f.with_nullable(True) for f in schema], metadata=schema.metadata)
+
+
+def to_arrow(name: str, rows: list[dict], *, strict: bool = False) -> pa.Table:
+    """An Arrow table of `name`'s schema from row dicts, sorted by the primary key."""
+    schema = load_schema(name)
+    arrow = schema.arrow_schema()
+    table = pa.Table.from_pylist(rows, schema=arrow if strict else relaxed(arrow))
+    return sort_table(name, table)
+
+
+def sort_table(name: str, table: pa.Table) -> pa.Table:
+    """Rows in primary-key order, so outputs do not depend on input order."""
+    key = load_schema(name).primary_key
+    if not key or table.num_rows == 0:
+        return table
+    keys = pa.table({c: _decoded(table.column(c)) for c in key})
+    order = pc.sort_indices(keys, sort_keys=[(c, "ascending") for c in key])
+    return table.take(order)
+
+
+def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Dictionary columns sort by their text, so decode them for sorting only."""
+    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Deterministic zstd Parquet, written atomically."""
+    with atomic_writer(path, "wb") as handle:
+        pq.write_table(table, handle, compression="zstd", use_dictionary=True, write_statistics=True,
+                       store_schema=True)
+
+
+def read_parquet(path: Path) -> pa.Table:
+    """Read a stage's Parquet file."""
+    return pq.read_table(path)

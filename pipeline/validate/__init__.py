@@ -1,0 +1,1 @@
+"""Validate stage: Table Schema constraints (vectorised), business rules, quarantine, report."""

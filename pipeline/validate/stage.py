@@ -1,0 +1,133 @@
+"""The validate stage: schema constraints, quarantine, business rules, dataset assertions, report.
+
+A project row that breaks its schema, or whose card had a quarantining finding, is left out of
+every table and named in an error finding; child rows that break their schema are dropped the same
+way. What is published then satisfies the schemas, and the report lists what was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..findings import Finding
+from ..normalise.stage import finding_row
+from ..schema import load_schema
+from ..sources import Source
+from ..tables import sort_table, to_arrow
+from .constraints import SchemaError, check_foreign_keys, check_table
+from .dataset import count_assertions, fill_rate_assertions
+from .rules import group_by_project, project_rules
+
+CHILD_TABLES = ("funding", "organisations")
+
+
+@dataclass
+class Validated:
+    """Tables to publish and the validation report."""
+
+    tables: dict[str, pa.Table]
+    report: dict
+    quarantined: list[str]
+
+
+def _schema_finding(error: SchemaError, quarantines: bool) -> Finding:
+    return Finding(f"schema-{error.type}", "error", f"{error.table}.{error.field_name}",
+                   f"{error.table} row breaks its schema: {error.note}"
+                   + ("; the card is quarantined" if quarantines else "; the row is not published"),
+                   error.cell, quarantines=quarantines)
+
+
+def _column(table: pa.Table, name: str) -> list:
+    return table.column(name).to_pylist()
+
+
+def _keep_projects(table: pa.Table, keep: pa.Array) -> pa.Table:
+    return table.filter(pc.is_in(table.column("project_id"), value_set=keep))
+
+
+def _check_projects(tables: dict[str, pa.Table], cards: dict[str, str], findings: list[dict]
+                    ) -> tuple[pa.Table, list[SchemaError], set[str]]:
+    projects = tables["projects"]
+    errors = check_table(load_schema("projects"), projects)
+    ids = _column(projects, "project_id")
+    bad = {ids[e.row_index] for e in errors}
+    for e in errors:
+        card_id = ids[e.row_index] or "(no id)"
+        findings.append(finding_row(card_id, cards.get(card_id, card_id), _schema_finding(e, True)))
+    flagged = {r["card_id"] for r in findings if r["quarantined"]}
+    quarantined = bad | flagged
+    keep = pa.array(sorted(set(ids) - quarantined), pa.string())
+    return _keep_projects(projects, keep), errors, quarantined
+
+
+def _check_child(name: str, table: pa.Table, cards: dict[str, str], findings: list[dict]
+                 ) -> tuple[pa.Table, list[SchemaError]]:
+    errors = check_table(load_schema(name), table)
+    if not errors:
+        return table, errors
+    ids = _column(table, "project_id")
+    for e in errors:
+        card_id = ids[e.row_index] or "(no id)"
+        findings.append(finding_row(card_id, cards.get(card_id, card_id), _schema_finding(e, False)))
+    mask = [True] * table.num_rows
+    for e in errors:
+        mask[e.row_index] = False
+    return table.filter(pa.array(mask)), errors
+
+
+def _business_rules(projects: pa.Table, funding: pa.Table, cards: dict[str, str], findings: list[dict]) -> None:
+    by_project = group_by_project(funding.to_pylist())
+    for project in projects.to_pylist():
+        pid = project["project_id"]
+        for finding in project_rules(project, by_project.get(pid, [])):
+            findings.append(finding_row(pid, cards.get(pid, pid), finding))
+
+
+def _number_findings(rows: list[dict], published: set[str]) -> list[dict]:
+    rows.sort(key=lambda r: (r["card_id"], r["severity"] != "error", r["check"], r["field"] or "",
+                             r["message"], r["raw_value"] or ""))
+    counters: dict[str, int] = {}
+    for row in rows:
+        counters[row["card_id"]] = counters.get(row["card_id"], 0) + 1
+        row["finding_no"] = counters[row["card_id"]]
+        row["project_id"] = row["card_id"] if row["card_id"] in published else None
+    return rows
+
+
+def _task(name: str, table: pa.Table, errors: list[SchemaError]) -> dict:
+    return {"name": name, "type": "table", "place": f"{name}.csv", "valid": not errors,
+            "labels": table.column_names, "stats": {"errors": len(errors), "rows": table.num_rows,
+                                                    "fields": table.num_columns},
+            "errors": [e.to_dict() for e in errors]}
+
+
+def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
+    """Validate normalised tables; returns what to publish and a Frictionless-style report."""
+    findings = tables["findings"].to_pylist()
+    cards = dict.fromkeys(_column(tables["projects"], "project_id"), "")
+    cards.update({r["card_id"]: r["card"] for r in findings})
+    projects, project_errors, quarantined = _check_projects(tables, cards, findings)
+    keep = projects.column("project_id").combine_chunks()
+    checked = {"projects": projects}
+    tasks_errors = {"projects": project_errors}
+    for name in CHILD_TABLES:
+        checked[name], tasks_errors[name] = _check_child(name, _keep_projects(tables[name], keep), cards, findings)
+    for name in CHILD_TABLES:
+        tasks_errors[name] += check_foreign_keys(load_schema(name), checked[name], checked)
+    _business_rules(projects, checked["funding"], cards, findings)
+    for finding in [*count_assertions(projects.num_rows, source.expect),
+                    *fill_rate_assertions(projects, source.expect)]:
+        findings.append(finding_row(source.key, source.key, finding))
+    published = set(keep.to_pylist())
+    quality = to_arrow("quality", _number_findings(findings, published), strict=True)
+    tasks_errors["quality"] = check_table(load_schema("quality"), quality)
+    tasks_errors["quality"] += check_foreign_keys(load_schema("quality"), quality, {**checked, "quality": quality})
+    checked["quality"] = sort_table("quality", quality)
+    tasks = [_task(name, checked[name], tasks_errors[name]) for name in ("projects", *CHILD_TABLES, "quality")]
+    total = sum(len(e) for e in tasks_errors.values())
+    report = {"valid": total == 0, "stats": {"tasks": len(tasks), "errors": total},
+              "quarantined": sorted(quarantined), "errors": [], "tasks": tasks}
+    return Validated(checked, report, sorted(quarantined))
