@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import ConfigError
+from .paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PARAMS_FILE = ROOT / "params.yaml"
 DEFAULTS: dict[str, Any] = {"build_dir": "build", "out_dir": "outputs", "workers": 2}
 

@@ -13,7 +13,9 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+from .paths import ROOT
+
+SCHEMAS_DIR = ROOT / "schemas"
 TABLES: tuple[str, ...] = ("projects", "funding", "organisations", "quality")
 MONEY_TYPE = pa.decimal128(18, 2)
 _ARROW_TYPES: dict[str, pa.DataType] = {

@@ -10,8 +10,9 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .paths import ROOT
 
-SOURCES_DIR = Path(__file__).resolve().parent.parent / "sources"
+SOURCES_DIR = ROOT / "sources"
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def test_linear_time_on_megabyte_input(hostile: str) -> None:
     with pytest.raises(ValueError):
         parse_amount(hostile)
     assert not looks_like_amount(hostile)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 20.0  # backtracking on 1 MB would take hours
 
 
 def test_looks_like_amount_recognises_money_cells() -> None:

@@ -195,7 +195,7 @@ def _contact(role: str, name: str, details: _Details, shared: _Details, raw: str
         pattern = shared.patterns[0]
     domain = details.domains[0] if details.domains else (pattern.partition("@")[2] if pattern else "")
     return Contact(role=role, name=name, phone="; ".join(details.phones), email="; ".join(details.emails),
-                   email_pattern=pattern, organisation=domain, raw=raw.strip(" ,;"))
+                   email_pattern=pattern, organisation=domain, raw=raw.strip(" ,;") or raw.strip())
 
 
 def _fallback(text: str, tokens: list[_Token]) -> list[Contact]:

@@ -2,8 +2,10 @@
 
 A row of the page's layout table becomes one line, ``label   value``; a table nested inside a cell
 (a flattened funding table) becomes one cell per line with blank lines between, as in the text
-rendering. The walk is iterative, so deeply nested HTML cannot exhaust the stack, and nothing is
-fetched: selectolax (lexbor) parses HTML only, with no entities, DTDs or network.
+rendering. The walk is iterative, so deeply nested HTML cannot exhaust the stack; elements nested
+deeper than MAX_DEPTH are flattened first (as browsers do), because building a tree that deep takes
+time quadratic in the depth. Nothing is fetched: selectolax (lexbor) parses HTML only, with no
+entities, DTDs or network.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ _BLOCK = frozenset(
 )
 _PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote"})
 _SPACE_RUN = re.compile(r"[ \t\r\n\f]+")
+# Elements that never nest: void elements, and those a sibling closes implicitly (<p><p>, <td><td>).
+_NOT_NESTING = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup",
+     "rb", "rt", "rp", "rtc", "html", "head", "body"}
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})(?=[\s/>])[^<>]*>")
+MAX_DEPTH = 512  # Blink's parser limit for the depth of the DOM tree
 CELL_SEPARATOR = "   "
 
 
@@ -29,6 +39,7 @@ class PageLines:
 
     lines: list[str] = field(default_factory=list)
     links: dict[int, list[str]] = field(default_factory=dict)
+    flattened: int = 0  # element tags dropped because they were nested deeper than MAX_DEPTH
 
 
 class _Builder:
@@ -92,11 +103,38 @@ def _exit(tag: str, builder: _Builder, cell_depth: int) -> None:
         builder.newline()
 
 
+def cap_nesting(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
+    """The page with element tags nested deeper than max_depth removed (text kept), and how many were."""
+    if html.count("<") <= max_depth:
+        return html, 0
+    depth = 0
+    parts: list[str] = []
+    last = dropped = 0
+    for match in _TAG.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _NOT_NESTING or match.group(0).endswith("/>"):
+            continue
+        if not closing:
+            depth += 1
+        if depth > max_depth:
+            parts.append(html[last:match.start()])
+            last = match.end()
+            dropped += 1
+        if closing:
+            depth = max(depth - 1, 0)
+    if not dropped:
+        return html, 0
+    parts.append(html[last:])
+    return "".join(parts), dropped
+
+
 def html_to_lines(html: str) -> PageLines:
     """Render an HTML page as card lines (and links), without recursion."""
+    html, flattened = cap_nesting(html)
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     builder = _Builder()
+    builder.out.flattened = flattened
     if root is None:
         return builder.out
     # Stack of (node, cell_depth, entering); cell_depth counts enclosing td/th elements.

@@ -23,6 +23,7 @@ from .summary import paragraphs, results_text
 SINGLE_FIELDS = ("name", "project_type", "portfolio", "status", "start_date", "end_date", "contacts",
                  "six_aika_pages")
 HTML_SNIFF = (b"<!doctype html", b"<html", b"<table", b"<body", b"<head")
+MAX_FINDINGS_PER_CHECK = 50
 
 
 def looks_like_html(data: bytes, name: str, content_type: str | None) -> bool:
@@ -41,6 +42,9 @@ def card_lines(data: bytes, inp: CardInput) -> tuple[list[str], dict[int, list[s
     text = decoded.text.replace("\x00", "")
     if looks_like_html(data, inp.name, inp.content_type):
         rendered = html_to_lines(text)
+        if rendered.flattened:
+            findings.append(warning("html-too-deep", "", f"{rendered.flattened} element tags nested deeper than "
+                                    "the parser's depth limit were ignored; their text is kept"))
         return rendered.lines, rendered.links, findings
     return text.splitlines(), {}, findings
 
@@ -117,6 +121,24 @@ def _completeness(record: CardRecord, parsed: ParsedCard, data: bytes) -> None:
                                      f"off, fields after the cut are missing (read: {present})"))
 
 
+def capped(findings: list[Finding], limit: int = MAX_FINDINGS_PER_CHECK) -> list[Finding]:
+    """At most `limit` findings per check; the rest are counted in one finding of the same severity."""
+    seen: dict[str, int] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        seen[finding.check] = seen.get(finding.check, 0) + 1
+        if seen[finding.check] <= limit:
+            kept.append(finding)
+    firsts = {f.check: f for f in reversed(findings)}
+    for check, count in seen.items():
+        if count > limit:
+            first = firsts[check]
+            kept.append(Finding(check, first.severity, first.field, f"{count - limit} more '{check}' findings "
+                                f"on this card are not listed (only the first {limit} are)",
+                                quarantines=first.quarantines))
+    return kept
+
+
 def parse_card(inp: CardInput, data: bytes, source: Source) -> CardRecord:
     """Read one card; every problem is a finding on the record, nothing raises."""
     record = new_record(inp, source, data)
@@ -131,4 +153,5 @@ def parse_card(inp: CardInput, data: bytes, source: Source) -> CardRecord:
         _completeness(record, parsed, data)
     except Exception as exc:  # one bad card must not stop the run; the finding names it
         record.findings.append(error("parser-failure", "", f"card could not be read: {type(exc).__name__}: {exc}"))
+    record.findings = capped(record.findings)
     return record

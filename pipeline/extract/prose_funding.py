@@ -112,9 +112,9 @@ def _money_tail(chain: str) -> int:
 
 def _period(sentence: str) -> tuple[int, int] | None:
     """The years a sentence's amounts cover: a date range, 'vuosina 2011-2013', 'vuonna 2015', '2015-2017'."""
-    ranges = find_date_ranges(sentence)
-    if ranges:
-        return ranges[0][0].year, ranges[0][1].year
+    for start, end, _ in find_date_ranges(sentence):
+        if start <= end:
+            return start.year, end.year
     for pattern in (_YEARS_WORD_RE, _YEARS_BARE_RE):
         for match in pattern.finditer(sentence):
             first = int(match[1])

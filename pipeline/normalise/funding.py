@@ -124,19 +124,28 @@ def _check_total_row(total: TableLine, table: FundingTable, by_year: dict[int, l
             _add(result, check_total(stated, all_sources, f"{where} total", "grand total", total.total))
 
 
-def _prose(record: CardRecord, result: FundingResult) -> None:
+def _prose(record: CardRecord, result: FundingResult, breakdown_prefix: str) -> None:
     amounts: list[Decimal] = []
+    parent = ""
     for line in record.prose_lines:
         where = f"{PROSE_FIELD} '{line.funder}'"
+        if not line.funder:
+            result.findings.append(warning("prose-amount-without-funder", PROSE_FIELD,
+                                           "an amount in the funding text names no funder; not published as a row",
+                                           line.sentence))
+            continue
         amount = _amount(line.amount_text, where, result, dash_is_zero=False)
         if amount is None:
             continue
-        amounts.append(amount)
+        kind = "breakdown" if parent and line.funder.lower().startswith(breakdown_prefix.lower()) else "source"
+        if kind == "source":
+            amounts.append(amount)
+            parent = line.funder
         period = line.period
         year = period[0] if period and period[0] == period[1] else None
-        category = _category(line.funder, "", result, where)
-        result.rows.append(_row(record, line.funder, "source", "", amount, "prose", line.sentence, category,
-                                year=year, period=None if year else period))
+        category = _category(line.funder, parent if kind == "breakdown" else "", result, where)
+        result.rows.append(_row(record, line.funder, kind, parent if kind == "breakdown" else "", amount, "prose",
+                                line.sentence, category, year=year, period=None if year else period))
     if amounts and result.source_total is None:
         result.source_total = sum(amounts, Decimal(0))
     for total in record.prose_totals:
@@ -150,7 +159,7 @@ def _prose(record: CardRecord, result: FundingResult) -> None:
                                      f"stated '{total.label}'", total.sentence))
 
 
-def funding_rows(record: CardRecord) -> FundingResult:
+def funding_rows(record: CardRecord, breakdown_prefix: str = "josta") -> FundingResult:
     """All funding rows of a card, numbered in card order, with reconciliation findings."""
     result = FundingResult()
     for table in record.funding_tables:
@@ -159,7 +168,7 @@ def funding_rows(record: CardRecord) -> FundingResult:
         result.findings.append(info("prose-and-table-funding", PROSE_FIELD,
                                     "the card states funding both in a table and in prose; both are published "
                                     "(origin column), the funding total uses the table"))
-    _prose(record, result)
+    _prose(record, result, breakdown_prefix)
     for number, row in enumerate(result.rows, start=1):
         row["row_no"] = number
     return result

@@ -12,8 +12,9 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..paths import ROOT
 
-LOOKUPS_DIR = Path(__file__).resolve().parent.parent.parent / "sources" / "lookups"
+LOOKUPS_DIR = ROOT / "sources" / "lookups"
 COMBINED_SEPARATOR = re.compile(r"\s*\+\s*")
 
 
@@ -71,10 +72,11 @@ def funder_category(label: str, directory: Path = LOOKUPS_DIR) -> tuple[str, str
     categories joined by '+' as detail. Any unknown part makes the whole label unknown (None).
     """
     parts = [p for p in COMBINED_SEPARATOR.split(label.strip()) if p]
-    categories = [_category_of(part, directory) for part in parts] if len(parts) > 1 else []
-    if len(parts) > 1 and all(categories):
-        detail = "+".join(c for c in categories if c)
-        unique = set(categories)
-        return (categories[0] if len(unique) == 1 else "mixed"), detail  # type: ignore[return-value]
-    single = _category_of(label, directory)
-    return (single, single) if single else None
+    if len(parts) <= 1:
+        single = _category_of(label, directory)
+        return (single, single) if single else None
+    categories = [_category_of(part, directory) for part in parts]
+    known = [c for c in categories if c is not None]
+    if len(known) < len(categories):
+        return None
+    return (known[0] if len(set(known)) == 1 else "mixed"), "+".join(known)

@@ -39,7 +39,7 @@ def finding_row(card_id: str, card: str, finding: Finding) -> dict:
 
 def normalise_record(record: CardRecord, source: Source, tables: Tables) -> None:
     """Add one record's rows and findings to the tables."""
-    funding = funding_rows(record)
+    funding = funding_rows(record, source.layout.breakdown_prefix)
     project, findings = project_row(record, source, funding)
     tables.projects.append(project)
     tables.funding.extend(funding.rows)

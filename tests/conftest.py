@@ -1,0 +1,30 @@
+"""Shared fixtures: the repository's real snapshot and source declaration, and one pipeline run on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.sources import Source, source_by_key
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = ROOT / "sources" / "oulu-hanketietokanta" / "snapshot"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REFERENCE = "kuutoskaupunkien-avoimet-innovaatioalustat.txt"
+
+
+@pytest.fixture(scope="session")
+def source() -> Source:
+    """The Oulu source declaration as committed."""
+    return source_by_key("oulu-hanketietokanta")
+
+
+@pytest.fixture(scope="session")
+def snapshot_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """outputs/ of one `hankedata run` on the bundled snapshot (run in-process)."""
+    from pipeline.cli import main
+
+    out = tmp_path_factory.mktemp("snapshot-run") / "outputs"
+    assert main(["run", "--quiet", "--out", str(out)]) == 0
+    return out
