@@ -561,3 +561,19 @@ def test_bad_base_url_and_unknown_table_are_errors(ci: CatalogInput) -> None:
     stranger = replace(ci.tables[0], name="budgets")
     with pytest.raises(ConfigError, match="budgets"):
         build_catalog(replace(ci, tables=(*ci.tables, stranger)))
+
+
+@pytest.mark.parametrize("name", CATALOG_FILES)
+def test_published_catalogue_of_a_real_run_passes_the_shapes(
+    name: str, snapshot_run: Path, vocabulary: Graph, shapes: Graph
+) -> None:
+    """The catalogue `hankedata run` writes for the bundled cards, not only the one built here."""
+    data = Graph().parse(snapshot_run / "dcat" / name, format=FORMATS[name])
+    report = validate(with_vocabulary(data, vocabulary), shapes)
+    violations = top_results(report, SH.Violation)
+    unexpected = [r for r in violations if not is_spdx_pattern_defect(report, shapes, r)]
+    assert unexpected == [], describe(report, unexpected)
+    datasets_found = sorted(str(d) for d in data.subjects(RDF.type, DCAT.Dataset))
+    assert len(datasets_found) == 4
+    assert len(list(data.subjects(RDF.type, DCAT.Distribution))) == 4 * 4
+    assert (None, DCT.modified, None) in data

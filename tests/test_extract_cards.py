@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, REFERENCE, SNAPSHOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract.dedupe import merge_duplicates
 from pipeline.extract.inputs import CardInput, collect_inputs
 from pipeline.extract.parse_card import parse_card
 from pipeline.extract.record import CardRecord
+from pipeline.normalise.funding import funding_rows
 
 
 def read(path: Path, source, native_id: str = "ref", url: str | None = None) -> CardRecord:
@@ -174,3 +178,84 @@ def test_wrong_charset_header_does_not_corrupt(source, tmp_path: Path) -> None:
     card = parse_card(CardInput(path, "x.html", "x", content_type="text/html; charset=iso-8859-1"), utf8, source)
     assert card.text("status") == "Päättynyt"
     assert [f.check for f in card.findings] == ["charset"]
+
+
+UNSEEN_CARD = """Espoon kaupungin kehittämissalkut - hanketietokanta
+
+Kestävä Kaupunki -kokeilu
+*
+\u00a0
+Hankkeen nimi \u00a0 Kestävä Kaupunki -kokeilu
+Hanketyyppi \u00a0 Seudun kuntien yhteinen hanke
+Salkku \u00a0 Ympäristösalkku 2014-2020\u00a0
+Tiivistelmä \u00a0 Kokeillaan uusia ratkaisuja.
+
+Tulokset:
+
+Kolme pilottia valmistui.
+
+Kustannukset ja rahoitus:
+
+Kustannukset yhteensä: 615 000 euroa
+
+Rahoitus: Pohjois-Pohjanmaan ELY-keskus 333 145 euroa, Oulun kaupunki 275 000 euroa ja Suomen ympäristökeskus \
+6 855 euroa
+
+Käsittelyvaihe \u00a0 Käynnissä
+Aloittamispvm \u00a0 01.03.2019
+Päättymispvm \u00a0 2021-02-28
+Rahoittajat \u00a0
+Pohjois-Pohjanmaan ELY-keskus
+Toteuttajat \u00a0
+Espoon kaupunki
+Yhteyshenkilöt \u00a0 Projektipäällikkö, kehittämisasiantuntija Matti Meikäläinen, puh. 040 123 4567, \
+Hankekoordinaattori Maija Mallikas p. +358 44 765 4321, maija.mallikas(at)espoo.fi
+Liitteet \u00a0
+Loppuraportti.pdf
+Logot \u00a0 \u00a0
+*
+© Espoon kaupunki - Espoon kehittämishankkeet - Hanketietokanta - palaute@espoo.fi
+"""
+
+
+def test_unseen_card_from_another_city_with_prose_funding(source, tmp_path: Path) -> None:
+    path = tmp_path / "1234.txt"
+    path.write_bytes(UNSEEN_CARD.replace("\n", "\r\n").encode("utf-8"))
+    card = read(path, source, "1234")
+    assert card.findings == []
+    assert card.complete
+    assert card.text("status") == "Käynnissä"
+    assert card.text("results") == "Kolme pilottia valmistui."
+    assert card.attachments == ["Loppuraportti.pdf"]
+    assert [(c.role, c.name, c.phone) for c in card.contacts] == [
+        ("Projektipäällikkö, kehittämisasiantuntija", "Matti Meikäläinen", "040 123 4567"),
+        ("Hankekoordinaattori", "Maija Mallikas", "+358 44 765 4321"),
+    ]
+    result = funding_rows(card)
+    assert [(r["funder"], r["amount_eur"]) for r in result.rows] == [
+        ("Pohjois-Pohjanmaan ELY-keskus", Decimal("333145.00")), ("Oulun kaupunki", Decimal("275000.00")),
+        ("Suomen ympäristökeskus", Decimal("6855.00"))]
+    assert result.findings == []
+    assert result.stated_total == Decimal("615000")
+
+
+def _mutations() -> st.SearchStrategy[bytes]:
+    base = (SNAPSHOT / REFERENCE).read_bytes()
+    cut = st.integers(0, len(base)).map(lambda n: base[:n])
+    lines = base.split(b"\n")
+    shuffled = st.permutations(lines).map(lambda ls: b"\n".join(ls))
+    noise = st.tuples(st.integers(0, len(base)), st.binary(max_size=64)).map(
+        lambda t: base[: t[0]] + t[1] + base[t[0]:])
+    dropped = st.sets(st.integers(0, len(lines) - 1), max_size=20).map(
+        lambda gone: b"\n".join(line for i, line in enumerate(lines) if i not in gone))
+    return st.one_of(cut, shuffled, noise, dropped, st.binary(max_size=2000))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_mutations(), suffix=st.sampled_from([".txt", ".html"]))
+def test_mutated_cards_never_raise(data: bytes, suffix: str, source) -> None:
+    card = parse_card(CardInput(Path(f"m{suffix}"), f"m{suffix}", "m"), data, source)
+    has_error = any(f.severity == "error" for f in card.findings)
+    assert card.project_id == "oulu-m"
+    assert card.text("name") or has_error
+    assert not any(f.check == "parser-failure" for f in card.findings)

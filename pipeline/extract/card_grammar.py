@@ -67,8 +67,8 @@ def _known_label(line: str, layout: Layout) -> tuple[str, str] | None:
     return None
 
 
-def _split_footer(lines: list[str], layout: Layout) -> tuple[list[str], bool]:
-    """Lines before the footer, and whether the footer (the page's real end) was there."""
+def _split_footer(lines: list[str], layout: Layout) -> tuple[list[str], bool, list[Finding]]:
+    """Lines without the footer, whether the footer (the page's real end) was there, and what followed it."""
     for index in range(len(lines) - 1, -1, -1):
         if layout.footer_pattern.search(lines[index].strip(PAD)):
             body = lines[:index]
@@ -76,8 +76,11 @@ def _split_footer(lines: list[str], layout: Layout) -> tuple[list[str], bool]:
                 body.pop()
             if body and body[-1].strip(PAD) == "*":
                 body.pop()
-            return body, True
-    return lines, False
+            after = [line for line in lines[index + 1:] if line.strip(PAD)]
+            findings = [warning("content-after-footer", "", f"{len(after)} lines follow the page footer; "
+                                "they are read as part of the card", after[0].strip(PAD))] if after else []
+            return body + lines[index + 1:], True, findings
+    return lines, False, []
 
 
 def _split_header(lines: list[str], layout: Layout) -> tuple[str | None, int]:
@@ -146,7 +149,8 @@ class _Reader:
 def parse_card_lines(lines: list[str], layout: Layout, links: dict[int, list[str]] | None = None) -> ParsedCard:
     """Read labelled values from card lines; never raises on odd input."""
     parsed = ParsedCard()
-    body, parsed.complete = _split_footer(lines, layout)
+    body, parsed.complete, footer_findings = _split_footer(lines, layout)
+    parsed.findings.extend(footer_findings)
     parsed.header_name, start = _split_header(body, layout)
     reader = _Reader(layout, parsed)
     for number in range(start, len(body)):

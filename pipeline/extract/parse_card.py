@@ -6,6 +6,7 @@ Never raises for a bad page: whatever cannot be read becomes a finding naming th
 from __future__ import annotations
 
 import hashlib
+import re
 
 from ..findings import Finding, error, warning
 from ..sources import Layout, Source
@@ -23,16 +24,21 @@ from .summary import paragraphs, results_text
 SINGLE_FIELDS = ("name", "project_type", "portfolio", "status", "start_date", "end_date", "contacts",
                  "six_aika_pages")
 HTML_SNIFF = (b"<!doctype html", b"<html", b"<table", b"<body", b"<head")
+HTML_TAG = re.compile(rb"<(?:[A-Za-z][A-Za-z0-9]{0,20}[\s/>]|/[A-Za-z]|!--|!doctype)", re.IGNORECASE)
 MAX_FINDINGS_PER_CHECK = 50
 
 
 def looks_like_html(data: bytes, name: str, content_type: str | None) -> bool:
-    """HTML by content type, file suffix, or the first bytes."""
+    """HTML by content type, the first bytes, or a file suffix when the file has markup at all.
+
+    A text rendering saved under a .html name (no tag in its first 64 KB) is read as text: as HTML
+    its line structure would collapse into one line.
+    """
     if content_type and "html" in content_type.lower():
         return True
-    if name.lower().endswith((".html", ".htm")):
+    if data[:512].lstrip().lower().startswith(HTML_SNIFF):
         return True
-    return data[:512].lstrip().lower().startswith(HTML_SNIFF)
+    return name.lower().endswith((".html", ".htm")) and HTML_TAG.search(data[:65536]) is not None
 
 
 def card_lines(data: bytes, inp: CardInput) -> tuple[list[str], dict[int, list[str]], list[Finding]]:
@@ -115,7 +121,11 @@ def _completeness(record: CardRecord, parsed: ParsedCard, data: bytes) -> None:
     elif not parsed.values:
         record.findings.append(error("no-card-labels", "", "no card labels found: not a project card page",
                                      data[:200].decode("utf-8", "replace")))
-    elif not parsed.complete:
+    elif not record.text("name"):
+        record.findings.append(error("missing-name", "name", "the card has no project name (neither the "
+                                     "Hankkeen nimi label nor the page header): it cannot be published",
+                                     quarantines=True))
+    if parsed.values and not parsed.complete:
         present = ", ".join(parsed.values)
         record.findings.append(error("incomplete-page", "", "page ends without the publisher's footer: it was cut "
                                      f"off, fields after the cut are missing (read: {present})"))
