@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from .paths import ROOT
 
 PARAMS_FILE = ROOT / "params.yaml"
 DEFAULTS: dict[str, Any] = {"build_dir": "build", "out_dir": "outputs", "workers": 2}
+CATALOG_MAPPINGS = ("title", "description", "keywords")
 
 
 def check_base_url(url: Any, where: str) -> str:
@@ -42,6 +44,18 @@ def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
         raise ConfigError(f"{path}: 'workers' must be a whole number, got {params['workers']!r}") from exc
     if params["workers"] < 0:
         raise ConfigError(f"{path}: 'workers' must be 0 (one per core) or more")
+    for key in ("build_dir", "out_dir"):
+        if not isinstance(params[key], str) or not params[key]:
+            raise ConfigError(f"{path}: '{key}' must be a folder path, got {params[key]!r}")
     if not isinstance(params.get("catalog", {}), dict):
         raise ConfigError(f"{path}: 'catalog' must be a mapping")
+    for key in CATALOG_MAPPINGS:
+        if not isinstance(params.get("catalog", {}).get(key, {}), dict):
+            raise ConfigError(f"{path}: 'catalog.{key}' must map languages (fi, sv, en) to values")
+    issued = params.get("catalog", {}).get("issued")
+    if issued is not None:
+        try:
+            params["catalog"]["issued"] = date.fromisoformat(str(issued))
+        except ValueError as exc:
+            raise ConfigError(f"{path}: 'catalog.issued' must be a date like \"2026-11-28\", got {issued!r}") from exc
     return params

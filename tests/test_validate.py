@@ -12,45 +12,56 @@ from pipeline.extract.inputs import CardInput
 from pipeline.extract.parse_card import parse_card
 from pipeline.normalise.stage import arrow_tables, normalise
 from pipeline.schema import load_schema
+from pipeline.tables import to_arrow
 from pipeline.validate.constraints import check_table
 from pipeline.validate.dataset import count_assertions, fill_rate_assertions
 from pipeline.validate.rules import breakdowns_within_parent, date_order, funding_years, summary_dates
 from pipeline.validate.stage import validate
 
 
-def funding(funder: str, year: int | None, amount: str, kind: str = "source", parent: str | None = None) -> dict:
-    return {"funder": funder, "year": year, "amount_eur": Decimal(amount), "line_type": kind,
-            "parent_funder": parent, "source_cell": f"{funder} {year}"}
+def projects(*rows: dict) -> pa.Table:
+    full = [{"project_id": "p", "summary": None, "start_date": None, "end_date": None, **r} for r in rows]
+    return to_arrow("projects", full)
+
+
+def funding(*rows: tuple) -> pa.Table:
+    names = ("funder", "year", "amount_eur", "line_type", "parent_funder")
+    full = [{"project_id": "p", "row_no": n, "source_cell": f"{r[0]} {r[1]}", "origin": "table",
+             **dict(zip(names, r, strict=False)), "amount_eur": Decimal(r[2])} for n, r in enumerate(rows, 1)]
+    for row in full:
+        row.setdefault("line_type", "source")
+    return to_arrow("funding", full)
 
 
 def test_start_after_end_is_an_error() -> None:
-    (finding,) = date_order({"start_date": date(2019, 1, 1), "end_date": date(2018, 1, 1)})
-    assert (finding.check, finding.severity) == ("start-after-end", "error")
-    assert date_order({"start_date": date(2018, 1, 1), "end_date": date(2019, 1, 1)}) == []
+    table = projects({"start_date": date(2019, 1, 1), "end_date": date(2018, 1, 1)},
+                     {"project_id": "q", "start_date": date(2018, 1, 1), "end_date": date(2019, 1, 1)})
+    ((card, finding),) = date_order(table)
+    assert (card, finding.check, finding.severity) == ("p", "start-after-end", "error")
 
 
 def test_funding_years_outside_the_period() -> None:
-    project = {"start_date": date(2015, 2, 1), "end_date": date(2017, 12, 31)}
-    rows = [funding("EAKR", 2014, "1"), funding("EAKR", 2016, "1"), funding("EAKR", 2019, "1"),
-            funding("EAKR", None, "1")]
-    (finding,) = funding_years(project, rows)
-    assert finding.severity == "warning" and finding.raw_value == "2014, 2019"
+    table = projects({"start_date": date(2015, 2, 1), "end_date": date(2017, 12, 31)})
+    rows = funding(("EAKR", 2014, "1"), ("EAKR", 2016, "1"), ("EAKR", 2019, "1"), ("EAKR", None, "1"))
+    ((card, finding),) = funding_years(table, rows)
+    assert card == "p" and finding.severity == "warning" and finding.raw_value == "2014, 2019"
 
 
 def test_breakdown_larger_than_parent() -> None:
-    rows = [funding("Kaupungit", 2015, "100"), funding("josta Oulu", 2015, "150", "breakdown", "Kaupungit"),
-            funding("Kaupungit", 2016, "100"), funding("josta Oulu", 2016, "50", "breakdown", "Kaupungit")]
-    (finding,) = breakdowns_within_parent(rows)
+    rows = funding(("Kaupungit", 2015, "100"), ("josta Oulu", 2015, "150", "breakdown", "Kaupungit"),
+                   ("Kaupungit", 2016, "100"), ("josta Oulu", 2016, "50", "breakdown", "Kaupungit"))
+    ((card, finding),) = breakdowns_within_parent(rows)
+    assert card == "p"
     assert finding.check == "breakdown-exceeds-parent" and "2015" in finding.message
 
 
 def test_summary_dates_that_differ_are_info() -> None:
-    project = {"summary": "Hanke 1.1.2015-31.12.2017 kestää.", "start_date": date(2015, 2, 1),
-               "end_date": date(2018, 7, 31)}
-    (finding,) = summary_dates(project)
+    row = {"summary": "Hanke 1.1.2015-31.12.2017 kestää.", "start_date": date(2015, 2, 1),
+           "end_date": date(2018, 7, 31)}
+    ((card, finding),) = summary_dates(projects(row))
+    assert card == "p"
     assert (finding.severity, finding.raw_value) == ("info", "1.1.2015-31.12.2017")
-    project["start_date"], project["end_date"] = date(2015, 1, 1), date(2017, 12, 31)
-    assert summary_dates(project) == []
+    assert summary_dates(projects({**row, "start_date": date(2015, 1, 1), "end_date": date(2017, 12, 31)})) == []
 
 
 def test_dataset_assertions() -> None:

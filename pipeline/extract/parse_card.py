@@ -109,9 +109,11 @@ def _summary(record: CardRecord, parsed: ParsedCard, layout: Layout) -> None:
     tables, findings = find_funding_tables(cells, layout)
     record.funding_tables = tables
     record.findings.extend(findings)
-    prose = parse_prose_funding(parts, layout.prose_funding_markers)
-    record.prose_lines = list(prose.lines)
-    record.prose_totals = list(prose.totals)
+    folded = record.fields["summary"].text.casefold()
+    if any(marker.casefold() in folded for marker in layout.prose_funding_markers):
+        prose = parse_prose_funding(parts, layout.prose_funding_markers)
+        record.prose_lines = list(prose.lines)
+        record.prose_totals = list(prose.totals)
 
 
 def _completeness(record: CardRecord, parsed: ParsedCard, data: bytes) -> None:

@@ -78,9 +78,15 @@ def _scaled(digits: str, frac: str, exponent: int) -> Decimal:
         return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
+_PLAIN_GROUPED_RE = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})*")
+_GROUP_SEPARATORS = str.maketrans("", "", " \u00a0\u202f")
+
+
 def parse_amount(text: str, *, dash_is_zero: bool = False) -> Decimal:
     """Parse one Finnish money amount into an exact Decimal of euros (rules in the module docstring)."""
     cleaned = _clean(text)
+    if len(cleaned) <= 20 and _PLAIN_GROUPED_RE.fullmatch(cleaned):  # the common "255 827": no full grammar
+        return Decimal(cleaned.translate(_GROUP_SEPARATORS))
     if not cleaned:
         raise ValueError(f"empty amount {_shown(text)}")
     if cleaned in DASHES:

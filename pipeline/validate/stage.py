@@ -19,7 +19,7 @@ from ..sources import Source
 from ..tables import sort_table, to_arrow
 from .constraints import SchemaError, check_foreign_keys, check_table
 from .dataset import count_assertions, fill_rate_assertions
-from .rules import group_by_project, project_rules
+from .rules import business_rules
 
 CHILD_TABLES = ("funding", "organisations")
 
@@ -79,11 +79,8 @@ def _check_child(name: str, table: pa.Table, cards: dict[str, str], findings: li
 
 
 def _business_rules(projects: pa.Table, funding: pa.Table, cards: dict[str, str], findings: list[dict]) -> None:
-    by_project = group_by_project(funding.to_pylist())
-    for project in projects.to_pylist():
-        pid = project["project_id"]
-        for finding in project_rules(project, by_project.get(pid, [])):
-            findings.append(finding_row(pid, cards.get(pid, pid), finding))
+    for project_id, finding in business_rules(projects, funding):
+        findings.append(finding_row(project_id, cards.get(project_id, project_id), finding))
 
 
 def _number_findings(rows: list[dict], published: set[str]) -> list[dict]:
