@@ -141,6 +141,12 @@ def _date(rng: random.Random, year: int) -> tuple[int, int, int]:
     return rng.randint(1, 28), rng.randint(1, 12), year
 
 
+def _fi(day_month_year: tuple[int, int, int]) -> str:
+    """d.m.yyyy, no zero padding, as cards write dates."""
+    day, month, year = day_month_year
+    return f"{day}.{month}.{year}"
+
+
 def _table(rng: random.Random, first_year: int) -> tuple[list[str], int]:
     """A flattened Rahoitussuunnitelma table (one cell per paragraph) and its number of funding rows."""
     years = list(range(first_year, first_year + rng.randint(2, 5)))
@@ -201,7 +207,7 @@ def card_text(seed: int, number: int) -> tuple[str, CardFacts]:
     summary += ["Tulokset", _paragraph(rng)]
     funding_rows = 0
     if form == "table":
-        summary.append(f"{name} {'%d.%d.%d' % _date(rng, start_year)}-{'%d.%d.%d' % _date(rng, end_year)}")
+        summary.append(f"{name} {_fi(_date(rng, start_year))}-{_fi(_date(rng, end_year))}")
         cells, funding_rows = _table(rng, start_year)
         summary += cells
     elif form == "prose":
@@ -215,8 +221,8 @@ def card_text(seed: int, number: int) -> tuple[str, CardFacts]:
             f"Salkku{pad}{rng.choice(PORTFOLIOS)} ", f"Tiivistelmä{pad}", ""]
     body = [line for paragraph in summary for line in (paragraph, "")]
     start, end = sorted((_date(rng, start_year), _date(rng, end_year)), key=lambda d: (d[2], d[1], d[0]))
-    tail = [f"Käsittelyvaihe{pad}{rng.choice(STATUSES)}", f"Aloittamispvm{pad}%d.%d.%d" % start,
-            f"Päättymispvm{pad}%d.%d.%d" % end, f"Rahoittajat{pad}", *funders, f"Toteuttajat{pad}", *implementers,
+    tail = [f"Käsittelyvaihe{pad}{rng.choice(STATUSES)}", f"Aloittamispvm{pad}{_fi(start)}",
+            f"Päättymispvm{pad}{_fi(end)}", f"Rahoittajat{pad}", *funders, f"Toteuttajat{pad}", *implementers,
             f"Yhteyshenkilöt{pad}{contact}", f"Liitteet{pad}", f"Logot{pad}\u00a0",
             f"\u00a0 {rng.choice(LOGOS)}", "\u00a0 \u00a0", "*", FOOTER]
     truncated = rng.random() < TRUNCATED_SHARE
