@@ -54,7 +54,7 @@ def child_pipeline(spec: dict) -> dict:
     result["stages"]["extract"] = {"seconds": stages.summary.seconds["extract"], "peak_mib": _peak_mib(),
                                    "workers_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN)}
     result["parsed"] = getattr(records, "parsed", None)
-    tables = stages.normalise(records)
+    tables = stages.normalise()
     result["stages"]["normalise"] = {"seconds": stages.summary.seconds["normalise"], "peak_mib": _peak_mib()}
     del records
     validated = stages.validate(tables)

@@ -8,9 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow.compute as pc
+
+from .extract.cache import ENV_CACHE_DIR
 from .extract.inputs import collect_inputs
-from .extract.stage import extract, read_records
-from .normalise.stage import arrow_tables, normalise, write_tables
+from .extract.stage import extract
+from .normalise.stage import normalise_file, write_tables
+from .paths import ROOT
 from .publish.datapackage import write_json
 from .publish.stage import publish, read_report
 from .schema import TABLES
@@ -60,6 +64,12 @@ class Stages:
         self.progress = progress
         self.summary = RunSummary()
 
+    def _cache_dir(self) -> Path | None:
+        """params.yaml cache_dir (relative to the project), unless $HANKEDATA_CACHE_DIR says otherwise."""
+        if os.environ.get(ENV_CACHE_DIR) or not self.params.get("cache_dir"):
+            return None
+        return ROOT / self.params["cache_dir"]
+
     def _timed(self, stage: str, started: float, detail: str) -> None:
         seconds = time.perf_counter() - started
         self.summary.seconds[stage] = seconds
@@ -69,16 +79,14 @@ class Stages:
         started = time.perf_counter()
         cards = collect_inputs(inputs)
         records = extract(cards, self.source, self.build_dir / "records.jsonl",
-                          workers_for(self.params["workers"]), self.progress)
+                          workers_for(self.params["workers"]), self.progress, self._cache_dir())
         self.summary.cards = len(cards)
         self._timed("extract", started, f"{len(cards)} cards -> {len(records)} records")
         return records
 
-    def normalise(self, records: list | None = None) -> dict:
+    def normalise(self) -> dict:
         started = time.perf_counter()
-        if records is None:
-            records = read_records(self.build_dir / "records.jsonl")
-        tables = arrow_tables(normalise(records, self.source))
+        tables = normalise_file(self.build_dir / "records.jsonl", self.source, workers_for(self.params["workers"]))
         write_tables(tables, self.build_dir / "tables")
         self._timed("normalise", started, f"{tables['projects'].num_rows} projects, "
                                           f"{tables['funding'].num_rows} funding rows")
@@ -117,12 +125,13 @@ class Stages:
         s.funding_rows = validated.tables["funding"].num_rows
         s.organisations = validated.tables["organisations"].num_rows
         s.quarantined = len(validated.quarantined)
-        severities = validated.tables["quality"].column("severity").cast("string").to_pylist()
-        s.findings = {level: severities.count(level) for level in ("error", "warning", "info")}
+        counts = pc.value_counts(validated.tables["quality"].column("severity").cast("string")).to_pylist()
+        found = {c["values"]: c["counts"] for c in counts}
+        s.findings = {level: found.get(level, 0) for level in ("error", "warning", "info")}
 
     def run(self, inputs: list[Path], out_dir: Path) -> RunSummary:
         """All offline stages in order."""
-        records = self.extract(inputs)
-        validated = self.validate(self.normalise(records))
+        self.extract(inputs)
+        validated = self.validate(self.normalise())
         self.publish(out_dir, validated)
         return self.summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "sources" / "oulu-hanketietokanta" / "snapshot"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = "kuutoskaupunkien-avoimet-innovaatioalustat.txt"
+# Tests are hermetic: no parsed-card cache shared between test processes unless a test sets one.
+os.environ.setdefault("HANKEDATA_CACHE_DIR", "off")
 
 
 @pytest.fixture(scope="session")

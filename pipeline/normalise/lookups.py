@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -65,6 +65,7 @@ def _category_of(label: str, directory: Path) -> str | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
 def funder_category(label: str, directory: Path = LOOKUPS_DIR) -> tuple[str, str] | None:
     """(category, detail) for a funder label; a combined label 'A+B' is categorised part by part.
 

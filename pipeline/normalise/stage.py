@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 from ..extract.record import CardRecord
+from ..extract.stage import record_from_line
 from ..findings import Finding
+from ..parallel import bounded_map
 from ..sources import Source
-from ..tables import to_arrow, write_parquet
+from ..tables import sort_table, to_arrow, write_parquet
 from .funding import funding_rows
 from .projects import organisation_rows, project_row
 
 TABLE_FILES = ("projects", "funding", "organisations", "findings")
+SCHEMA_OF = {"projects": "projects", "funding": "funding", "organisations": "organisations", "findings": "quality"}
+BATCH_RECORDS = 2000
 
 
 @dataclass
@@ -49,7 +54,7 @@ def normalise_record(record: CardRecord, source: Source, tables: Tables) -> None
 
 
 def normalise(records: Iterable[CardRecord], source: Source) -> Tables:
-    """Normalise every record."""
+    """Normalise every record into row lists (small inputs and tests)."""
     tables = Tables()
     for record in records:
         normalise_record(record, source, tables)
@@ -58,12 +63,46 @@ def normalise(records: Iterable[CardRecord], source: Source) -> Tables:
 
 def arrow_tables(tables: Tables) -> dict[str, pa.Table]:
     """Typed Arrow tables (findings use the quality schema, numbering comes at validation)."""
-    return {
-        "projects": to_arrow("projects", tables.projects),
-        "funding": to_arrow("funding", tables.funding),
-        "organisations": to_arrow("organisations", tables.organisations),
-        "findings": to_arrow("quality", tables.findings),
-    }
+    return {name: to_arrow(SCHEMA_OF[name], getattr(tables, name)) for name in TABLE_FILES}
+
+
+def _normalise_lines(job: tuple[list[bytes], Source]) -> dict[str, pa.Table]:
+    """One batch of records.jsonl lines to Arrow tables (runs in a worker process)."""
+    lines, source = job
+    tables = Tables()
+    for line in lines:
+        normalise_record(record_from_line(line), source, tables)
+    return arrow_tables(tables)
+
+
+def _batches(path: Path, size: int) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    with path.open("rb") as handle:
+        for line in handle:
+            batch.append(line)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def normalise_file(path: Path, source: Source, workers: int = 1, batch: int = BATCH_RECORDS) -> dict[str, pa.Table]:
+    """records.jsonl to typed tables, batch by batch (across processes when there are several batches).
+
+    Rows become Arrow columns per batch, so memory holds the tables, not millions of row dicts.
+    """
+    jobs = ((lines, source) for lines in _batches(path, batch))
+    parts: list[dict[str, pa.Table]] = []
+    if workers <= 1:
+        parts = [_normalise_lines(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parts = list(bounded_map(pool, _normalise_lines, jobs, window=2 * workers))
+    if not parts:
+        return arrow_tables(Tables())
+    return {name: sort_table(SCHEMA_OF[name], pa.concat_tables([p[name] for p in parts]).unify_dictionaries())
+            for name in TABLE_FILES}
 
 
 def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
