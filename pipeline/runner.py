@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 
-from .extract.cache import ENV_CACHE_DIR
+from .batches import tables_from_cards
+from .extract.cache import ENV_CACHE_DIR, cache_dir_for
 from .extract.inputs import collect_inputs
 from .extract.stage import extract
 from .normalise.stage import normalise_file, write_tables
@@ -42,7 +43,8 @@ class RunSummary:
         """One paragraph for people."""
         f = self.findings
         where = f" Outputs are in {self.out_dir}/." if self.out_dir else ""
-        return (f"Read {self.cards} cards; published {self.projects} projects ({self.quarantined} quarantined), "
+        read = f"Read {self.cards} cards; p" if self.cards else "P"
+        return (f"{read}ublished {self.projects} projects ({self.quarantined} quarantined), "
                 f"{self.funding_rows} funding rows and {self.organisations} organisation rows. Findings: "
                 f"{f['error']} errors, {f['warning']} warnings, {f['info']} info (see quality.csv).{where}")
 
@@ -73,7 +75,7 @@ class Stages:
     def _timed(self, stage: str, started: float, detail: str) -> None:
         seconds = time.perf_counter() - started
         self.summary.seconds[stage] = seconds
-        self.log(f"{stage:<9} {detail} ({seconds:.2f} s)")
+        self.log(f"{stage:<17} {detail} ({seconds:.2f} s)")
 
     def extract(self, inputs: list[Path]) -> list:
         started = time.perf_counter()
@@ -92,16 +94,17 @@ class Stages:
                                           f"{tables['funding'].num_rows} funding rows")
         return tables
 
-    def validate(self, tables: dict | None = None) -> Validated:
+    def validate(self, tables: dict | None = None, keep_files: bool = True) -> Validated:
         started = time.perf_counter()
         if tables is None:
             folder = self.build_dir / "tables"
             tables = {name: read_parquet(folder / f"{name}.parquet")
                       for name in ("projects", "funding", "organisations", "findings")}
         validated = validate(tables, self.source)
-        folder = self.build_dir / "validated"
-        write_tables(validated.tables, folder)
-        write_json(validated.report, folder / "validation.json")
+        if keep_files:
+            folder = self.build_dir / "validated"
+            write_tables(validated.tables, folder)
+            write_json(validated.report, folder / "validation.json")
         self._count(validated)
         self._timed("validate", started, f"{validated.tables['projects'].num_rows} projects valid, "
                                          f"{len(validated.quarantined)} quarantined")
@@ -129,9 +132,20 @@ class Stages:
         found = {c["values"]: c["counts"] for c in counts}
         s.findings = {level: found.get(level, 0) for level in ("error", "warning", "info")}
 
+    def cards_to_tables(self, inputs: list[Path]) -> dict:
+        """Extract and normalise in one pass per batch of cards (what `run` does; no records.jsonl)."""
+        started = time.perf_counter()
+        cards = collect_inputs(inputs)
+        cache = cache_dir_for(self.build_dir, self._cache_dir())
+        result = tables_from_cards(cards, self.source, workers_for(self.params["workers"]), cache, self.progress)
+        self.summary.cards = len(cards)
+        reused = f", {result.cards - result.parsed} from the cache" if result.parsed < result.cards else ""
+        self._timed("extract+normalise", started, f"{len(cards)} cards -> {result.projects} projects, "
+                                                  f"{result.tables['funding'].num_rows} funding rows{reused}")
+        return result.tables
+
     def run(self, inputs: list[Path], out_dir: Path) -> RunSummary:
-        """All offline stages in order."""
-        self.extract(inputs)
-        validated = self.validate(self.normalise())
+        """All offline stages in order; extract and normalise run together per batch of cards."""
+        validated = self.validate(self.cards_to_tables(inputs), keep_files=False)
         self.publish(out_dir, validated)
         return self.summary

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, yaml_problem
 from .paths import ROOT
 
 SOURCES_DIR = ROOT / "sources"
@@ -30,6 +31,11 @@ class Layout:
     total_label: str
     breakdown_prefix: str
     prose_funding_markers: tuple[str, ...]
+
+    @cached_property
+    def label_starts(self) -> tuple[str, ...]:
+        """Every known or ignored label, for a cheap first test of a line (str.startswith takes a tuple)."""
+        return tuple(self.labels) + tuple(self.ignored_labels)
 
 
 @dataclass(frozen=True)
@@ -85,27 +91,54 @@ def _require(data: dict, key: str, where: Path) -> Any:
     return data[key]
 
 
+def _mapping(data: dict, key: str, where: Path, required: bool = True) -> dict:
+    """A setting that must be a mapping (an empty one when optional and absent)."""
+    value = _require(data, key, where) if required else (data.get(key) or {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: '{key}' must be a mapping, got {type(value).__name__}")
+    return value
+
+
+def _strings(data: dict, key: str, where: Path, required: bool = False) -> list[str]:
+    """A setting that must be a list of strings (empty when optional and absent)."""
+    value = _require(data, key, where) if required else (data.get(key) or [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings, got {value!r}"[:300])
+    return value
+
+
 def _layout(data: dict, where: Path) -> Layout:
     labels = _require(data, "labels", where)
     if not isinstance(labels, dict) or not labels:
         raise ConfigError(f"{where}: 'layout.labels' must map card labels to field names")
     try:
-        footer = re.compile(_require(data, "footer_pattern", where))
+        footer = re.compile(str(_require(data, "footer_pattern", where)))
     except re.error as exc:
         raise ConfigError(f"{where}: 'layout.footer_pattern' is not a valid regular expression: {exc}") from exc
     return Layout(
         labels={str(k): str(v) for k, v in labels.items()},
-        list_fields=frozenset(data.get("list_fields", [])),
-        free_text_fields=frozenset(data.get("free_text_fields", [])),
-        ignored_labels=frozenset(data.get("ignored_labels", []) or []),
+        list_fields=frozenset(_strings(data, "list_fields", where)),
+        free_text_fields=frozenset(_strings(data, "free_text_fields", where)),
+        ignored_labels=frozenset(_strings(data, "ignored_labels", where)),
         footer_pattern=footer,
         page_title_pattern=str(data.get("page_title_pattern", "")),
-        results_headings=tuple(data.get("results_headings", [])),
+        results_headings=tuple(_strings(data, "results_headings", where)),
         funding_table_heading=str(data.get("funding_table_heading", "Rahoitussuunnitelma")),
         total_label=str(data.get("total_label", "Yhteensä")),
         breakdown_prefix=str(data.get("breakdown_prefix", "josta")),
-        prose_funding_markers=tuple(data.get("prose_funding_markers", [])),
+        prose_funding_markers=tuple(_strings(data, "prose_funding_markers", where)),
     )
+
+
+def _expect(data: dict, where: Path) -> dict[str, Any]:
+    """Dataset assertions: projects {min, max} and fill_rates {column: share}, all numbers."""
+    expect = _mapping(data, "expect", where, required=False)
+    bounds = _mapping(expect, "projects", where, required=False)
+    rates = _mapping(expect, "fill_rates", where, required=False)
+    for name, value in [*bounds.items(), *rates.items()]:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where}: 'expect' value '{name}' must be a number, got {value!r}")
+    return expect
 
 
 def _fetch_policy(data: dict, where: Path) -> FetchPolicy:
@@ -118,7 +151,7 @@ def _fetch_policy(data: dict, where: Path) -> FetchPolicy:
             max_body_bytes=int(data.get("max_body_bytes", 5_000_000)),
             user_agent=str(data.get("user_agent", "hankedata")),
         )
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{where}: 'fetch' settings are malformed: {exc}") from exc
 
 
@@ -129,7 +162,7 @@ def load_source(path: Path) -> Source:
     except OSError as exc:
         raise ConfigError(f"cannot read source declaration {path}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{path}: not valid YAML: {yaml_problem(exc)}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of settings, got {type(data).__name__}")
     key = _require(data, "key", path)
@@ -139,20 +172,23 @@ def load_source(path: Path) -> Source:
     page_url = str(_require(data, "page_url", path))
     if "{id}" not in page_url:
         raise ConfigError(f"{path}: 'page_url' must contain '{{id}}', got {page_url!r}")
+    licence = _mapping(data, "licence", path)
+    if not isinstance(licence.get("url"), str):
+        raise ConfigError(f"{path}: 'licence.url' must be the licence's URL")
     return Source(
         key=str(key),
         id_prefix=prefix,
-        title=dict(_require(data, "title", path)),
-        publisher=dict(_require(data, "publisher", path)),
+        title=_mapping(data, "title", path),
+        publisher=_mapping(data, "publisher", path),
         language=str(data.get("language", "fi")),
-        licence=dict(_require(data, "licence", path)),
+        licence=licence,
         parser=str(_require(data, "parser", path)),
         page_url=page_url,
-        hosts=tuple(_require(data, "hosts", path)),
-        layout=_layout(_require(data, "layout", path), path),
-        fetch=_fetch_policy(data.get("fetch", {}) or {}, path),
-        discover=dict(data.get("discover", {}) or {}),
-        expect=dict(data.get("expect", {}) or {}),
+        hosts=tuple(_strings(data, "hosts", path, required=True)),
+        layout=_layout(_mapping(data, "layout", path), path),
+        fetch=_fetch_policy(_mapping(data, "fetch", path, required=False), path),
+        discover=_mapping(data, "discover", path, required=False),
+        expect=_expect(data, path),
         publish_contact_names=bool(data.get("publish_contact_names", False)),
         publish_contact_phones=bool(data.get("publish_contact_phones", False)),
         publish_contact_emails=bool(data.get("publish_contact_emails", False)),
@@ -161,7 +197,9 @@ def load_source(path: Path) -> Source:
 
 
 def source_by_key(key: str, sources_dir: Path = SOURCES_DIR) -> Source:
-    """Load sources/<key>/source.yml."""
+    """Load sources/<key>/source.yml; the key must be a plain folder name."""
+    if not isinstance(key, str) or Path(key).name != key or key in ("", ".", ".."):
+        raise ConfigError(f"source key must be the name of a folder of {sources_dir}, got {key!r}")
     path = sources_dir / key / "source.yml"
     if not path.is_file():
         known = sorted(p.parent.name for p in sources_dir.glob("*/source.yml"))

@@ -58,10 +58,9 @@ def test_breakdown_larger_than_parent() -> None:
 def test_summary_dates_that_differ_are_info() -> None:
     row = {"summary": "Hanke 1.1.2015-31.12.2017 kestää.", "start_date": date(2015, 2, 1),
            "end_date": date(2018, 7, 31)}
-    ((card, finding),) = summary_dates(projects(row))
-    assert card == "p"
+    (finding,) = summary_dates(row)
     assert (finding.severity, finding.raw_value) == ("info", "1.1.2015-31.12.2017")
-    assert summary_dates(projects({**row, "start_date": date(2015, 1, 1), "end_date": date(2017, 12, 31)})) == []
+    assert summary_dates({**row, "start_date": date(2015, 1, 1), "end_date": date(2017, 12, 31)}) == []
 
 
 def test_dataset_assertions() -> None:

@@ -58,6 +58,8 @@ def _looks_like_label(label: str) -> bool:
 
 
 def _known_label(line: str, layout: Layout) -> tuple[str, str] | None:
+    if not line.lstrip(PAD).startswith(layout.label_starts):
+        return None
     parts = split_label_row(line)
     if parts is None:
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -77,7 +78,13 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def _is_role_word(token: _Token) -> bool:
-    return token.kind == "word" and token.text.casefold().endswith(ROLE_SUFFIXES)
+    return token.kind == "word" and _role_word(token.text)
+
+
+@lru_cache(maxsize=65_536)
+def _role_word(word: str) -> bool:
+    """A job title word (words repeat across cards, so the suffix scan is remembered)."""
+    return word.casefold().endswith(ROLE_SUFFIXES)
 
 
 def _is_name_word(token: _Token) -> bool:

@@ -15,12 +15,14 @@ from ..findings import Finding
 from ..parallel import bounded_map
 from ..sources import Source
 from ..tables import sort_table, to_arrow, write_parquet
+from ..validate.rules import summary_dates
 from .funding import funding_rows
 from .projects import organisation_rows, project_row
 
 TABLE_FILES = ("projects", "funding", "organisations", "findings")
 SCHEMA_OF = {"projects": "projects", "funding": "funding", "organisations": "organisations", "findings": "quality"}
 BATCH_RECORDS = 2000
+PARALLEL_MIN_BYTES = 4_000_000  # below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -46,6 +48,7 @@ def normalise_record(record: CardRecord, source: Source, tables: Tables) -> None
     """Add one record's rows and findings to the tables."""
     funding = funding_rows(record, source.layout.breakdown_prefix)
     project, findings = project_row(record, source, funding)
+    findings += summary_dates(project)
     tables.projects.append(project)
     tables.funding.extend(funding.rows)
     tables.organisations.extend(organisation_rows(record))
@@ -94,7 +97,7 @@ def normalise_file(path: Path, source: Source, workers: int = 1, batch: int = BA
     """
     jobs = ((lines, source) for lines in _batches(path, batch))
     parts: list[dict[str, pa.Table]] = []
-    if workers <= 1:
+    if workers <= 1 or path.stat().st_size < PARALLEL_MIN_BYTES:
         parts = [_normalise_lines(job) for job in jobs]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:

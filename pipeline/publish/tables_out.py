@@ -24,9 +24,20 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def typed(name: str, table: pa.Table) -> pa.Table:
-    """The table cast to its published schema (required fields non-null); validate left it sorted by key."""
+    """The table cast to its published schema (required fields non-null); validate left it sorted by key.
+
+    Chunks are combined and enum dictionaries rebuilt in row order, so the Parquet bytes depend on the
+    rows alone, not on how many batches or workers produced them.
+    """
     schema = load_schema(name).arrow_schema()
-    return table.select(schema.names).cast(schema)
+    table = table.select(schema.names).combine_chunks()
+    columns = [_canonical_dictionary(table.column(n)) if pa.types.is_dictionary(f.type) else table.column(n)
+               for n, f in zip(schema.names, schema, strict=True)]
+    return pa.table(columns, schema=schema)
+
+
+def _canonical_dictionary(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.dictionary_encode(column.cast(pa.string()))
 
 
 def neutralise_formulas(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -6,6 +6,7 @@ rules cost little on a million funding rows.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pyarrow as pa
@@ -15,7 +16,7 @@ from ..findings import Finding, error, info, warning
 from ..normalise.dates import find_date_ranges
 
 CardFinding = tuple[str, Finding]
-DATE_IN_TEXT = r"\d{1,2}\.\d{1,2}\.\d{4}"
+DATE_IN_TEXT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 
 
 def _text(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -35,19 +36,18 @@ def date_order(projects: pa.Table) -> list[CardFinding]:
             for r in _rows(projects, mask, ["project_id", "start_date", "end_date"])]
 
 
-def summary_dates(projects: pa.Table) -> list[CardFinding]:
-    """Date ranges in the summary text that differ from the date fields (info: often plan vs. reality)."""
-    has_dates = pc.and_(pc.match_substring_regex(projects.column("summary"), DATE_IN_TEXT),
-                        pc.or_(pc.is_valid(projects.column("start_date")), pc.is_valid(projects.column("end_date"))))
-    findings = []
-    for row in _rows(projects, has_dates, ["project_id", "summary", "start_date", "end_date"]):
-        start, end = row["start_date"], row["end_date"]
-        for text_start, text_end, raw in find_date_ranges(row["summary"]):
-            if (text_start, text_end) != (start, end):
-                findings.append((row["project_id"], info(
-                    "summary-dates-differ", "summary", f"the summary states {text_start}–{text_end}, the date "
-                    f"fields say {start or '?'}–{end or '?'}", raw)))
-    return findings
+def summary_dates(project: dict) -> list[Finding]:
+    """Date ranges in the summary text that differ from the date fields (info: often plan vs. reality).
+
+    A per-card rule on free text, so it runs where each card is normalised (in the worker processes)
+    rather than over the whole table here.
+    """
+    summary, start, end = project.get("summary"), project.get("start_date"), project.get("end_date")
+    if not summary or not (start or end) or not DATE_IN_TEXT.search(summary):
+        return []
+    return [info("summary-dates-differ", "summary", f"the summary states {text_start}–{text_end}, the date "
+                 f"fields say {start or '?'}–{end or '?'}", raw)
+            for text_start, text_end, raw in find_date_ranges(summary) if (text_start, text_end) != (start, end)]
 
 
 def funding_years(projects: pa.Table, funding: pa.Table) -> list[CardFinding]:
@@ -92,6 +92,5 @@ def breakdowns_within_parent(funding: pa.Table) -> list[CardFinding]:
 
 
 def business_rules(projects: pa.Table, funding: pa.Table) -> list[CardFinding]:
-    """Every business rule, as (project id, finding) pairs."""
-    return [*date_order(projects), *summary_dates(projects), *funding_years(projects, funding),
-            *breakdowns_within_parent(funding)]
+    """The table-wide business rules, as (project id, finding) pairs."""
+    return [*date_order(projects), *funding_years(projects, funding), *breakdowns_within_parent(funding)]

@@ -104,8 +104,9 @@ def _task(name: str, table: pa.Table, errors: list[SchemaError]) -> dict:
 def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
     """Validate normalised tables; returns what to publish and a Frictionless-style report."""
     findings = tables["findings"].to_pylist()
-    cards = dict.fromkeys(_column(tables["projects"], "project_id"), "")
-    cards.update({r["card_id"]: r["card"] for r in findings})
+    ids, urls = _column(tables["projects"], "project_id"), _column(tables["projects"], "source_url")
+    cards = {pid: url or pid for pid, url in zip(ids, urls, strict=True)}  # the page, else the id
+    cards.update({r["card_id"]: r["card"] for r in findings})  # extract named the input (URL or file)
     projects, project_errors, quarantined = _check_projects(tables, cards, findings)
     keep = projects.column("project_id").combine_chunks()
     checked = {"projects": projects}
