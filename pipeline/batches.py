@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .extract.cache import _canonical
 from .extract.dedupe import merge_duplicates
@@ -34,6 +35,7 @@ from .normalise.stage import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, norma
 from .parallel import bounded_map
 from .paths import ROOT
 from .sources import Source
+from .tables import sort_table
 
 BATCH_CARDS = 256
 PARALLEL_MIN_CARDS = 64
@@ -98,60 +100,105 @@ def plan_batches(inputs: list[CardInput], source: Source, size: int = BATCH_CARD
     return batches
 
 
-def _key(batch: Batch, contents: list[bytes | str]) -> str:
-    digest = hashlib.sha256(batch.fingerprint.encode())
+def _card_identity(inp: CardInput, data: bytes | str) -> list:
+    content = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data
+    return [inp.name, inp.native_id, inp.url, inp.retrieved_at, inp.content_type, content]
+
+
+def project_keys(batch: Batch, contents: list[bytes | str]) -> dict[str, str]:
+    """Per project id, a key of everything its rows depend on: the code and each copy's provenance and bytes."""
+    copies: dict[str, list] = {}
     for inp, data in zip(batch.inputs, contents, strict=True):
-        content = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data
-        identity = [inp.name, inp.native_id, inp.url, inp.retrieved_at, inp.content_type, content]
-        digest.update(json.dumps(identity, ensure_ascii=False).encode() + b"\n")
-    return digest.hexdigest()
+        copies.setdefault(f"{batch.source.id_prefix}-{inp.native_id}", []).append(_card_identity(inp, data))
+    return {pid: hashlib.sha256(json.dumps([batch.fingerprint, cards], ensure_ascii=False).encode()).hexdigest()
+            for pid, cards in copies.items()}
 
 
-def _cache_files(folder: Path, key: str) -> dict[str, Path]:
-    return {name: folder / f"{key}.{name}.arrow" for name in TABLE_FILES}
+def _batch_name(batch: Batch, keys: dict[str, str]) -> str:
+    """The batch's file stem: the run fingerprint and which project ids it holds (not their content)."""
+    return hashlib.sha256(json.dumps([batch.fingerprint, sorted(keys)]).encode()).hexdigest()
 
 
-def _load(folder: Path, key: str) -> dict[str, pa.Table] | None:
-    files = _cache_files(folder, key)
+@dataclass(frozen=True)
+class _Stored:
+    keys: dict[str, str]
+    tables: dict[str, pa.Table]
+
+
+def _files(folder: Path, name: str) -> dict[str, Path]:
+    files = {table: folder / f"{name}.{table}.arrow" for table in TABLE_FILES}
+    files["keys"] = folder / f"{name}.keys.json"
+    return files
+
+
+def _load(folder: Path, name: str) -> _Stored | None:
+    files = _files(folder, name)
     if not all(path.is_file() for path in files.values()):
         return None
     try:
-        tables = {name: pa.ipc.open_file(path).read_all() for name, path in files.items()}
-    except (OSError, pa.ArrowInvalid):
+        keys = json.loads(files["keys"].read_text(encoding="utf-8"))
+        tables = {table: pa.ipc.open_file(files[table]).read_all() for table in TABLE_FILES}
+    except (OSError, ValueError, pa.ArrowInvalid):
         return None
-    for path in files.values():
-        os.utime(path)
-    return tables
+    return _Stored(keys, tables)
 
 
-def _store(folder: Path, key: str, tables: dict[str, pa.Table]) -> None:
+def _store(folder: Path, name: str, stored: _Stored) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name, path in _cache_files(folder, key).items():
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, tables[name].schema) as writer:
-            writer.write_table(tables[name])
-        os.replace(tmp, path)
+    files = _files(folder, name)
+    for table in TABLE_FILES:
+        tmp = files[table].with_name(f".{files[table].name}.{os.getpid()}.tmp")
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, stored.tables[table].schema) as writer:
+            writer.write_table(stored.tables[table])
+        os.replace(tmp, files[table])
+    tmp = files["keys"].with_name(f".{files['keys'].name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(stored.keys, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, files["keys"])  # written last: an entry without it is ignored
 
 
-def run_batch(batch: Batch) -> BatchResult:
-    """Parse, merge and normalise one batch (or take its tables from the cache)."""
-    contents = [_card_bytes(inp) for inp in batch.inputs]
-    folder = batch.cache_dir / "batches" if batch.cache_dir is not None else None
-    key = _key(batch, contents) if folder is not None else ""
-    if folder is not None:
-        cached = _load(folder, key)
-        if cached is not None:
-            return BatchResult(cached, len(batch.inputs), 0)
+def _normalised(batch: Batch, contents: list[bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
+    """Parse, merge and normalise the batch's cards (only those of the project ids in `only`, if given)."""
     source = batch.source
     records = [_unreadable(inp, source, data) if isinstance(data, str) else parse_card(inp, data, source)
-               for inp, data in zip(batch.inputs, contents, strict=True)]
+               for inp, data in zip(batch.inputs, contents, strict=True)
+               if only is None or f"{source.id_prefix}-{inp.native_id}" in only]
     rows = Tables()
     for record in merge_duplicates(records, source):
         normalise_record(record, source, rows)
-    tables = arrow_tables(rows)
-    if folder is not None:
-        _store(folder, key, tables)
-    return BatchResult(tables, len(batch.inputs), len(batch.inputs))
+    return arrow_tables(rows)
+
+
+def _merge(kept: dict[str, pa.Table], fresh: dict[str, pa.Table], unchanged: set[str]) -> dict[str, pa.Table]:
+    """Cached rows of unchanged projects plus the fresh rows of changed ones, sorted again."""
+    keep = pa.array(sorted(unchanged), pa.string())
+    out = {}
+    for table in TABLE_FILES:
+        key_column = "card_id" if table == "findings" else "project_id"
+        old = kept[table].filter(pc.is_in(kept[table].column(key_column), value_set=keep))
+        both = pa.concat_tables([old, fresh[table].cast(old.schema)]).unify_dictionaries().combine_chunks()
+        out[table] = sort_table(SCHEMA_OF[table], both)
+    return out
+
+
+def run_batch(batch: Batch) -> BatchResult:
+    """One batch's tables: from the cache when nothing changed, re-parsing only the changed cards otherwise."""
+    contents = [_card_bytes(inp) for inp in batch.inputs]
+    if batch.cache_dir is None:
+        return BatchResult(_normalised(batch, contents, None), len(batch.inputs), len(batch.inputs))
+    folder = batch.cache_dir / "batches"
+    keys = project_keys(batch, contents)
+    name = _batch_name(batch, keys)
+    stored = _load(folder, name)
+    changed = {pid for pid, key in keys.items() if stored is None or stored.keys.get(pid) != key}
+    if stored is not None and not changed:
+        for path in _files(folder, name).values():
+            os.utime(path)
+        return BatchResult(stored.tables, len(batch.inputs), 0)
+    fresh = _normalised(batch, contents, changed if stored is not None else None)
+    tables = fresh if stored is None else _merge(stored.tables, fresh, set(keys) - changed)
+    _store(folder, name, _Stored(keys, tables))
+    parsed = sum(1 for inp in batch.inputs if f"{batch.source.id_prefix}-{inp.native_id}" in changed)
+    return BatchResult(tables, len(batch.inputs), parsed)
 
 
 def _results(batches: list[Batch], workers: int) -> Iterator[BatchResult]:
@@ -207,8 +254,8 @@ def prune(folder: Path, keep: int) -> None:
     """Drop the least recently used batch files once the cache holds over twice what a run uses."""
     if not folder.is_dir():
         return
-    files = sorted(folder.glob("*.arrow"), key=lambda p: p.stat().st_mtime, reverse=True)
-    limit = 2 * keep * len(TABLE_FILES)
+    files = sorted(folder.glob("*.*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    limit = 2 * keep * (len(TABLE_FILES) + 1)
     for path in files[limit:]:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

@@ -31,6 +31,7 @@ class RunSummary:
     """What a run did, for the closing paragraph and the exit code."""
 
     cards: int = 0
+    parsed: int = 0  # cards parsed in this run (the others came from the cache)
     projects: int = 0
     funding_rows: int = 0
     organisations: int = 0
@@ -139,6 +140,7 @@ class Stages:
         cache = cache_dir_for(self.build_dir, self._cache_dir())
         result = tables_from_cards(cards, self.source, workers_for(self.params["workers"]), cache, self.progress)
         self.summary.cards = len(cards)
+        self.summary.parsed = result.parsed
         reused = f", {result.cards - result.parsed} from the cache" if result.parsed < result.cards else ""
         self._timed("extract+normalise", started, f"{len(cards)} cards -> {result.projects} projects, "
                                                   f"{result.tables['funding'].num_rows} funding rows{reused}")
