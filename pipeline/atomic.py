@@ -69,6 +69,8 @@ def swap_in_folder(staged: Path, target: Path) -> None:
     exchange, the old folder is renamed aside first and `recover_folder` puts it back if a kill
     falls between the two renames.
     """
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "exists and is not a folder; not replaced", str(target))
     if not target.exists():
         os.rename(staged, target)
     elif _exchange(staged, target):

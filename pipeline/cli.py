@@ -1,16 +1,18 @@
 """The `hankedata` command line: one subcommand per stage, `run` for all offline stages.
 
 Exit codes: 0 success; 1 --strict and at least one error finding; 2 bad arguments, missing input or
-malformed configuration; 3 another run holds the output lock; 130 interrupted.
+malformed configuration; 3 another run holds the output lock; 4 internal error (a bug: run again with
+--debug for the traceback); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -19,14 +21,15 @@ from . import __version__
 from .errors import UserError
 from .params import PARAMS_FILE, ROOT, check_base_url, load_params
 from .runner import RunSummary, Stages
-from .sources import source_by_key
+from .sources import SOURCES_DIR, source_by_key
 
-EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 EXIT_CODES = """exit codes:
   0    success
   1    --strict was given and there is at least one error finding
   2    bad arguments, missing or unreadable input, malformed source.yml or params.yaml
   3    another hankedata run is writing the same output folder
+  4    internal error (a bug; --debug shows the traceback)
   130  interrupted"""
 
 
@@ -40,6 +43,8 @@ class _Parser(argparse.ArgumentParser):
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", type=Path, default=PARAMS_FILE, help="parameters file (default: params.yaml)")
     parser.add_argument("--source", help="source key, a folder of sources/ (default: from params.yaml)")
+    parser.add_argument("--sources-dir", type=Path, default=SOURCES_DIR,
+                        help="folder of source declarations, <key>/source.yml (default: sources/)")
     parser.add_argument("--build", type=Path, help="folder for intermediate stage files (default: build/)")
     parser.add_argument("--workers", type=int, help="processes for parsing cards (0 = one per core)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -128,18 +133,34 @@ def _out_dir(args: argparse.Namespace, params: dict) -> Path:
     return args.out or ROOT / params["out_dir"]
 
 
-def _locked(out_dir: Path) -> FileLock:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(out_dir.parent / f".{out_dir.name}.lock"), timeout=0)
+@contextlib.contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder's lock while writing it; a folder that cannot be written is a UserError."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"output folder {out_dir} exists and is not a folder")
+    lock = FileLock(str(out_dir.parent / f".{out_dir.name}.lock"), timeout=0)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except Timeout:
+        raise
+    except OSError as exc:
+        raise UserError(f"cannot write output folder {out_dir}: {exc.strerror or exc}") from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _stages(args: argparse.Namespace, build: Path | None = None) -> Stages:
     params = load_params(args.params)
     if args.workers is not None:
+        if args.workers < 0:
+            raise UserError(f"--workers must be 0 (one per core) or more, got {args.workers}")
         params["workers"] = args.workers
     if getattr(args, "base_url", None):
         params["public_base_url"] = check_base_url(args.base_url, "--base-url")
-    source = source_by_key(args.source or params["source"])
+    source = source_by_key(args.source or params["source"], args.sources_dir)
     build_dir = build or args.build or ROOT / params["build_dir"]
     return Stages(source, params, build_dir, _log(args), _progress(args))
 
@@ -192,6 +213,11 @@ def _cmd_stage(args: argparse.Namespace) -> int:
     return _finish(args, stages.summary)
 
 
+def _one_line(text: str) -> str:
+    """A message on one line, so an error is always exactly one line on stderr."""
+    return " ".join(text.split()) if "\n" in text or "\r" in text else text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and `python -m pipeline`."""
     args = build_parser().parse_args(argv)
@@ -205,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"hankedata: error: {exc}", file=sys.stderr)
+        print(f"hankedata: error: {_one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("hankedata: interrupted; outputs/ is unchanged", file=sys.stderr)
@@ -215,3 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"hankedata: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # a bug: one line for users, the traceback with --debug
+        if args.debug:
+            raise
+        print(f"hankedata: internal error: {type(exc).__name__}: {_one_line(str(exc))} (run again with --debug "
+              "for the traceback and please report it)", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, yaml_problem
 from .paths import ROOT
 
 PARAMS_FILE = ROOT / "params.yaml"
@@ -31,7 +31,7 @@ def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"cannot read parameters {path}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{path}: not valid YAML: {yaml_problem(exc)}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of parameters")
     params = {**DEFAULTS, **data}

@@ -7,9 +7,13 @@ The same seed always gives the same bytes.
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import html
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -140,7 +144,8 @@ def _odd_dates(rng: random.Random, text: str) -> tuple[bytes, str]:
 
 
 def _personal_contacts(rng: random.Random, text: str) -> tuple[bytes, str]:
-    return full_card(contacts=PERSONAL_CONTACT).encode("utf-8"), rng.choice((".txt", ".html"))
+    card = full_card(contacts=PERSONAL_CONTACT)
+    return (card_html(card), ".html") if rng.random() < 0.5 else (card.encode("utf-8"), ".txt")
 
 
 def _line_endings(rng: random.Random, text: str) -> tuple[bytes, str]:
@@ -199,15 +204,44 @@ def big_card(target_bytes: int) -> bytes:
     return full_card(summary=paragraph * repeats).encode("utf-8")
 
 
+def nested_card(depth: int, tag: str = "div") -> bytes:
+    """A complete HTML card whose layout table sits inside `depth` nested elements."""
+    page = card_html(full_card())
+    return page.replace(b"<table>", f"<{tag}>".encode() * depth + b"<table>", 1).replace(
+        b"</table>", b"</table>" + f"</{tag}>".encode() * depth, 1)
+
+
 def write_giants(folder: Path) -> list[str]:
     """The three pathological cards: a 20 MB card, a million tiny lines, 100,000 nested <div>s."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "giant-20mb.txt": big_card(20_000_000),
         "giant-million-lines.txt": b"a\n" * 1_000_000,
-        "giant-nested.html": b"<html><body>" + b"<div>" * 100_000 + full_card().encode("utf-8")
-        + b"</div>" * 100_000 + b"</body></html>",
+        "giant-nested.html": nested_card(100_000),
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return sorted(files)
+
+
+# --- running the CLI and reading what it wrote (shared by the reliability tests) ---
+
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`hankedata ARGS` as a subprocess (python -m pipeline), output captured as text."""
+    command = [sys.executable, "-m", "pipeline", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd or REPO, env=env, timeout=timeout,
+                          check=False)
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under folder, by POSIX path relative to it."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a published CSV, read with the csv module (no field size limit)."""
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

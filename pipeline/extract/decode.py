@@ -52,6 +52,29 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def _utf8_errors(data: bytes) -> tuple[int, int]:
+    """(invalid byte sequences, valid non-ASCII characters) when the bytes are read as UTF-8."""
+    replaced = data.decode("utf-8", errors="replace")
+    kept = data.decode("utf-8", errors="ignore")
+    return len(replaced) - len(kept), len(kept) - len(kept.encode("ascii", errors="ignore"))
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few damaged bytes: more valid non-ASCII characters than invalid sequences.
+
+    Text in a single-byte charset almost never forms valid multi-byte UTF-8 sequences, so this
+    keeps one stray byte from turning every ä and ö of a UTF-8 page into mojibake.
+    """
+    bad, good = _utf8_errors(data)
+    return good > bad
+
+
+def _damaged_utf8(data: bytes, label: str | None, note: str) -> Decoded:
+    bad, _ = _utf8_errors(data)
+    damage = f"{bad} invalid UTF-8 byte sequences replaced with U+FFFD"
+    return Decoded(data.decode("utf-8", errors="replace"), "utf-8", label, f"{note}; {damage}" if note else damage)
+
+
 def decode_page(data: bytes, content_type: str | None = None) -> Decoded:
     """Decode page bytes; never raises. UTF-8 that validates wins over a single-byte declaration."""
     label = declared_charset(data, content_type)
@@ -62,6 +85,8 @@ def decode_page(data: bytes, content_type: str | None = None) -> Decoded:
     if codec in _SINGLE_BYTE and has_high_bytes and _is_utf8(data):
         note = f"declared {label} but the bytes are valid UTF-8; decoded as UTF-8"
         return Decoded(data.decode("utf-8"), "utf-8", label, note)
+    if codec in _SINGLE_BYTE and has_high_bytes and _mostly_utf8(data):
+        return _damaged_utf8(data, label, f"declared {label} but the bytes are UTF-8")
     if codec is not None:
         try:
             return Decoded(data.decode(codec), codec, label, "")
@@ -73,6 +98,8 @@ def decode_page(data: bytes, content_type: str | None = None) -> Decoded:
         note = f"unknown charset {label!r}" if label else ""
     if _is_utf8(data):
         return Decoded(data.decode("utf-8"), "utf-8", label, note)
+    if _mostly_utf8(data):
+        return _damaged_utf8(data, label, note)
     try:
         text = data.decode("cp1252")
         charset = "cp1252"

@@ -28,6 +28,9 @@ _NOT_NESTING = frozenset(
      "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup",
      "rb", "rt", "rp", "rtc", "html", "head", "body"}
 )
+# Elements that bound the parser's scope checks (so nesting them is cheap) and that carry the card's
+# layout: never dropped, however deep.
+_KEEP_DEEP = frozenset({"table", "caption", "template", "object", "applet", "marquee", "button"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})(?=[\s/>])[^<>]*>")
 MAX_DEPTH = 512  # Blink's parser limit for the depth of the DOM tree
 CELL_SEPARATOR = "   "
@@ -104,7 +107,10 @@ def _exit(tag: str, builder: _Builder, cell_depth: int) -> None:
 
 
 def cap_nesting(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
-    """The page with element tags nested deeper than max_depth removed (text kept), and how many were."""
+    """The page with element tags nested deeper than max_depth removed (text and tables kept), and how many were.
+
+    Tags are counted roughly (a regular expression, not a parser), which is enough to bound the depth.
+    """
     if html.count("<") <= max_depth:
         return html, 0
     depth = 0
@@ -116,7 +122,7 @@ def cap_nesting(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
             continue
         if not closing:
             depth += 1
-        if depth > max_depth:
+        if depth > max_depth and name not in _KEEP_DEEP:
             parts.append(html[last:match.start()])
             last = match.end()
             dropped += 1

@@ -34,22 +34,29 @@ class CardInput:
 
     @property
     def host(self) -> str | None:
-        """Host the page was served from, if known."""
-        return urlsplit(self.url).hostname if self.url else None
+        """Host the page was served from, if known (None for a URL that does not parse)."""
+        try:
+            return urlsplit(self.url).hostname if self.url else None
+        except ValueError:
+            return None
 
 
 def safe_native_id(raw: str) -> str:
-    """A native id usable in a project id and a file name: [A-Za-z0-9_.-], no leading dot."""
+    """A native id usable in a project id and a file name: [A-Za-z0-9_.-], starting with a letter or digit."""
     text = raw.strip()
     if _ID_OK.fullmatch(text) and ".." not in text:
         return text
-    cleaned = _ID_BAD_CHARS.sub("-", text).replace("..", "-").strip("-.")
+    cleaned = _ID_BAD_CHARS.sub("-", text).replace("..", "-").strip("-._")
     return cleaned[:100] or "card"
 
 
 def id_from_url(url: str) -> str | None:
-    """The ID= query parameter of a card URL."""
-    values = parse_qs(urlsplit(url).query).get("ID") or parse_qs(urlsplit(url).query).get("id")
+    """The ID= query parameter of a card URL (None when there is none or the URL does not parse)."""
+    try:
+        query = parse_qs(urlsplit(url).query)
+    except ValueError:
+        return None
+    values = query.get("ID") or query.get("id")
     return values[0] if values else None
 
 
@@ -65,14 +72,20 @@ def _manifest_pages(folder: Path) -> dict[str, dict]:
     return {p["file"]: p for p in pages if isinstance(p, dict) and isinstance(p.get("file"), str)}
 
 
+def _text(entry: dict, key: str) -> str | None:
+    """A manifest value that must be a non-empty string (anything else counts as absent)."""
+    value = entry.get(key)
+    return value if isinstance(value, str) and value else None
+
+
 def _from_manifest(folder: Path, entry: dict) -> CardInput | None:
     name = entry["file"]
-    if Path(name).name != name or name in ("", ".", ".."):
+    if Path(name).name != name or name in ("", ".", "..") or "\x00" in name:
         return None
-    url = entry.get("url") or None
+    url = _text(entry, "url")
     raw_id = entry.get("native_id") or (id_from_url(url) if url else None) or Path(name).stem
     return CardInput(folder / name, name, safe_native_id(str(raw_id)), url,
-                     entry.get("retrieved_at"), entry.get("content_type"))
+                     _text(entry, "retrieved_at"), _text(entry, "content_type"))
 
 
 def _folder_inputs(folder: Path) -> list[CardInput]:
@@ -86,16 +99,23 @@ def _folder_inputs(folder: Path) -> list[CardInput]:
     return inputs
 
 
+def _path_inputs(path: Path) -> list[CardInput]:
+    if path.is_dir():
+        return _folder_inputs(path)
+    if path.is_file():
+        pages = _manifest_pages(path.parent)
+        from_manifest = _from_manifest(path.parent, pages[path.name]) if path.name in pages else None
+        return [from_manifest or CardInput(path, path.name, safe_native_id(path.stem))]
+    raise UserError(f"input not found: {path}")
+
+
 def collect_inputs(paths: list[Path]) -> list[CardInput]:
-    """Card inputs from files and folders, sorted by name; a missing path is a UserError."""
+    """Card inputs from files and folders, sorted by name; a missing or unreadable path is a UserError."""
     inputs: list[CardInput] = []
     for path in paths:
-        if path.is_dir():
-            inputs.extend(_folder_inputs(path))
-        elif path.is_file():
-            pages = _manifest_pages(path.parent)
-            from_manifest = _from_manifest(path.parent, pages[path.name]) if path.name in pages else None
-            inputs.append(from_manifest or CardInput(path, path.name, safe_native_id(path.stem)))
-        else:
-            raise UserError(f"input not found: {path}")
+        try:
+            inputs.extend(_path_inputs(path))
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
+            raise UserError(f"cannot read input {path}: {exc.strerror or exc}{where}") from exc
     return sorted(inputs, key=lambda i: (i.name, str(i.path)))
