@@ -40,11 +40,28 @@ def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
 
+PARQUET_ROW_GROUP = 65_536
+
+
+def _window(table: pa.Table) -> pa.Table:
+    """One contiguous slice with enum dictionaries rebuilt in row order (deterministic bytes)."""
+    table = table.combine_chunks()
+    columns = [pc.dictionary_encode(c.cast(pa.string())) if pa.types.is_dictionary(c.type) else c
+               for c in table.columns]
+    return pa.table(columns, schema=table.schema)
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
-    """Deterministic zstd Parquet, written atomically."""
-    with atomic_writer(path, "wb") as handle:
-        pq.write_table(table, handle, compression="zstd", use_dictionary=True, write_statistics=True,
-                       store_schema=True)
+    """zstd Parquet, written atomically, in fixed row groups.
+
+    Each row group is written from one contiguous copy of its rows, so the bytes depend on the rows
+    alone (not on how many batches or workers made the table) and only one group is copied at a time.
+    """
+    with atomic_writer(path, "wb") as handle, pq.ParquetWriter(
+        handle, table.schema, compression="zstd", use_dictionary=True, write_statistics=True, store_schema=True
+    ) as writer:
+        for start in range(0, max(table.num_rows, 1), PARQUET_ROW_GROUP):
+            writer.write_table(_window(table.slice(start, PARQUET_ROW_GROUP)), row_group_size=PARQUET_ROW_GROUP)
 
 
 def read_parquet(path: Path) -> pa.Table:

@@ -39,12 +39,13 @@ def data_modified(projects: pa.Table) -> date | None:
     return newest.date() if newest is not None else None
 
 
-def _catalog_input(out_dir: Path, tables: dict[str, pa.Table], source: Source, params: dict) -> CatalogInput:
+def _catalog_input(out_dir: Path, tables: dict[str, pa.Table], rows: dict[str, int], source: Source,
+                   params: dict) -> CatalogInput:
     published = tuple(
         PublishedTable(
             name=name, title=load_schema(name).descriptor.get("title", name),
             description=load_schema(name).descriptor.get("description", ""),
-            schema_path=f"schemas/{name}.json", rows=tables[name].num_rows,
+            schema_path=f"schemas/{name}.json", rows=rows[name],
             csv=published_file(out_dir, f"csv/{name}.csv"),
             parquet=published_file(out_dir, f"parquet/{name}.parquet"),
         )
@@ -62,17 +63,19 @@ def _catalog_input(out_dir: Path, tables: dict[str, pa.Table], source: Source, p
 
 
 def write_outputs(staged: Path, tables: dict[str, pa.Table], report: dict, source: Source, params: dict) -> None:
-    """Every output file into the (empty) folder `staged`."""
-    final = {name: typed(name, tables[name]) for name in TABLES}
+    """Every output file into the (empty) folder `staged`; one table at a time, to bound memory."""
+    (staged / "schemas").mkdir(parents=True, exist_ok=True)
+    rows = {}
     for name in TABLES:
-        write_table(name, final[name], staged)
-        (staged / "schemas").mkdir(exist_ok=True)
+        final = typed(name, tables[name])
+        write_table(name, final, staged)
+        rows[name] = final.num_rows
+        del final
         shutil.copyfile(SCHEMAS_DIR / f"{name}.json", staged / "schemas" / f"{name}.json")
     write_json(report, staged / REPORT)
-    rows = {name: final[name].num_rows for name in TABLES}
     package = datapackage([load_schema(n) for n in TABLES], rows, staged, source, params.get("catalog", {}))
     write_json(package, staged / "datapackage.json")
-    write_catalog(_catalog_input(staged, final, source, params), staged / "dcat")
+    write_catalog(_catalog_input(staged, tables, rows, source, params), staged / "dcat")
 
 
 def publish(tables: dict[str, pa.Table], report: dict, source: Source, params: dict, out_dir: Path) -> None:

@@ -24,25 +24,16 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def typed(name: str, table: pa.Table) -> pa.Table:
-    """The table cast to its published schema (required fields non-null); validate left it sorted by key.
-
-    Chunks are combined and enum dictionaries rebuilt in row order, so the Parquet bytes depend on the
-    rows alone, not on how many batches or workers produced them.
-    """
+    """The table cast to its published schema (required fields non-null); validate left it sorted by key."""
     schema = load_schema(name).arrow_schema()
-    table = table.select(schema.names).combine_chunks()
-    columns = [_canonical_dictionary(table.column(n)) if pa.types.is_dictionary(f.type) else table.column(n)
-               for n, f in zip(schema.names, schema, strict=True)]
-    return pa.table(columns, schema=schema)
-
-
-def _canonical_dictionary(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.dictionary_encode(column.cast(pa.string()))
+    return table.select(schema.names).cast(schema)
 
 
 def neutralise_formulas(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Prefix text cells a spreadsheet would evaluate with an apostrophe."""
+    """Prefix text cells a spreadsheet would evaluate with an apostrophe (the column as is when none would)."""
     risky = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
+    if not pc.any(risky).as_py():
+        return column
     guarded = pc.binary_join_element_wise(pa.scalar(FORMULA_GUARD), column, "")
     return pc.if_else(risky, guarded, column)
 

@@ -50,45 +50,63 @@ def summary_dates(project: dict) -> list[Finding]:
             for text_start, text_end, raw in find_date_ranges(summary) if (text_start, text_end) != (start, end)]
 
 
+def _outside_period(projects: pa.Table, funding: pa.Table) -> pa.Table:
+    """Projects whose funding years reach outside their period (a small table: one row per such project)."""
+    span = funding.select(["project_id", "year"]).group_by("project_id", use_threads=False).aggregate(
+        [("year", "min"), ("year", "max")])
+    joined = span.join(projects.select(["project_id", "start_date", "end_date"]), keys="project_id")
+    early = pc.less(joined.column("year_min"), pc.year(joined.column("start_date")))
+    late = pc.greater(joined.column("year_max"), pc.year(joined.column("end_date")))
+    return joined.filter(pc.or_kleene(pc.fill_null(early, False), pc.fill_null(late, False)))
+
+
 def funding_years(projects: pa.Table, funding: pa.Table) -> list[CardFinding]:
     """Funding years outside the project's period (one warning per project)."""
-    periods = projects.select(["project_id", "start_date", "end_date"])
-    joined = funding.select(["project_id", "year"]).join(periods, keys="project_id")
-    year = joined.column("year")
-    before = pc.less(year, pc.year(joined.column("start_date")))
-    after = pc.greater(year, pc.year(joined.column("end_date")))
-    outside = pc.or_kleene(pc.fill_null(before, False), pc.fill_null(after, False))
+    flagged = _outside_period(projects, funding)
+    if flagged.num_rows == 0:
+        return []
+    rows = funding.select(["project_id", "year"]).filter(
+        pc.is_in(funding.column("project_id"), value_set=flagged.column("project_id").combine_chunks()))
     years: dict[str, set[int]] = defaultdict(set)
-    spans: dict[str, tuple] = {}
-    for row in _rows(joined, outside, ["project_id", "year", "start_date", "end_date"]):
-        years[row["project_id"]].add(row["year"])
-        spans[row["project_id"]] = (row["start_date"], row["end_date"])
+    for project_id, year in zip(rows.column("project_id").to_pylist(), rows.column("year").to_pylist(), strict=True):
+        years[project_id].add(year)
     findings = []
-    for project_id in sorted(years):
-        listed = ", ".join(map(str, sorted(years[project_id])))
-        start, end = spans[project_id]
-        findings.append((project_id, warning("funding-year-outside-period", "funding",
-                                             f"funding for {listed} lies outside the project period "
-                                             f"{start or '?'}–{end or '?'}", listed)))
+    for row in sorted(flagged.to_pylist(), key=lambda r: r["project_id"]):
+        start, end = row["start_date"], row["end_date"]
+        outside = sorted(y for y in years[row["project_id"]] if y is not None
+                         and ((start is not None and y < start.year) or (end is not None and y > end.year)))
+        listed = ", ".join(map(str, outside))
+        findings.append((row["project_id"], warning("funding-year-outside-period", "funding",
+                                                    f"funding for {listed} lies outside the project period "
+                                                    f"{start or '?'}–{end or '?'}", listed)))
     return findings
+
+
+def _line_key(table: pa.Table, funder: str) -> pa.ChunkedArray:
+    """project id, funder and year as one string (null without a year), for matching lines cheaply."""
+    year = pc.cast(table.column("year"), pa.string())
+    return pc.binary_join_element_wise(table.column("project_id"), _text(table.column(funder)), year, "\x1f")
 
 
 def breakdowns_within_parent(funding: pa.Table) -> list[CardFinding]:
     """An 'of which' line larger than the line it is part of (same year) is an error."""
     kind = _text(funding.column("line_type"))
-    columns = ["project_id", "funder", "year", "amount_eur"]
-    parts = funding.filter(pc.equal(kind, "breakdown")).select([*columns, "parent_funder", "source_cell"])
-    parents = funding.filter(pc.equal(kind, "source")).select(columns).rename_columns(
-        ["project_id", "parent_funder", "year", "parent_amount_eur"])
-    if parts.num_rows == 0 or parents.num_rows == 0:
+    parts = funding.filter(pc.equal(kind, "breakdown"))
+    if parts.num_rows == 0:
         return []
-    joined = parts.join(parents, keys=["project_id", "parent_funder", "year"], join_type="inner")
-    larger = pc.greater(joined.column("amount_eur"), joined.column("parent_amount_eur"))
+    sources = funding.filter(pc.equal(kind, "source")).select(["project_id", "funder", "year", "amount_eur"])
+    where = pc.index_in(_line_key(parts, "parent_funder"), value_set=_line_key(sources, "funder").combine_chunks())
+    parent_amount = pc.take(sources.column("amount_eur"), where)
+    larger = pc.fill_null(pc.greater(parts.column("amount_eur"), parent_amount), False)
+    if not pc.any(larger).as_py():
+        return []
+    found = parts.append_column("parent_amount_eur", parent_amount)
     return [(r["project_id"], error("breakdown-exceeds-parent", "funding",
                                     f"'{r['funder']}' ({r['amount_eur']}) is larger than its parent "
                                     f"'{r['parent_funder']}' ({r['parent_amount_eur']}) for {r['year']}",
                                     r["source_cell"] or ""))
-            for r in _rows(joined, larger, [*joined.column_names])]
+            for r in _rows(found, larger, ["project_id", "funder", "amount_eur", "parent_funder",
+                                           "parent_amount_eur", "year", "source_cell"])]
 
 
 def business_rules(projects: pa.Table, funding: pa.Table) -> list[CardFinding]:

@@ -45,7 +45,9 @@ def _column(table: pa.Table, name: str) -> list:
 
 
 def _keep_projects(table: pa.Table, keep: pa.Array) -> pa.Table:
-    return table.filter(pc.is_in(table.column("project_id"), value_set=keep))
+    """Rows of the kept projects; the table itself (no copy) when every row is kept."""
+    mask = pc.is_in(table.column("project_id"), value_set=keep)
+    return table if pc.all(mask).as_py() is not False else table.filter(mask)
 
 
 def _check_projects(tables: dict[str, pa.Table], cards: dict[str, str], findings: list[dict]
