@@ -17,3 +17,4 @@ def yaml_problem(exc: Exception) -> str:
     problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["malformed"])[0]
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
     return f"{problem}{where}"
+

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from .errors import ConfigError, yaml_problem
+from .errors import ConfigError
 from .paths import ROOT
+from .yaml_files import read_yaml_mapping
 
 PARAMS_FILE = ROOT / "params.yaml"
 DEFAULTS: dict[str, Any] = {"build_dir": "build", "out_dir": "outputs", "workers": 2}
@@ -26,14 +25,7 @@ def check_base_url(url: Any, where: str) -> str:
 
 def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
     """Read and check params.yaml."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read parameters {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {yaml_problem(exc)}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of parameters")
+    data = read_yaml_mapping(path, "parameters")
     params = {**DEFAULTS, **data}
     if not isinstance(params.get("source"), str):
         raise ConfigError(f"{path}: 'source' must name a folder of sources/")

@@ -8,10 +8,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import ConfigError, yaml_problem
+from .errors import ConfigError
 from .paths import ROOT
+from .yaml_files import read_yaml_mapping
 
 SOURCES_DIR = ROOT / "sources"
 
@@ -157,14 +156,7 @@ def _fetch_policy(data: dict, where: Path) -> FetchPolicy:
 
 def load_source(path: Path) -> Source:
     """Read and check a source.yml; every problem is a ConfigError naming the file and key."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read source declaration {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {yaml_problem(exc)}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings, got {type(data).__name__}")
+    data = read_yaml_mapping(path, "source declaration")
     key = _require(data, "key", path)
     prefix = str(_require(data, "id_prefix", path))
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", prefix):

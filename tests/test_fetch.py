@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fetch_server import FixtureServer, Reply
 
+from pipeline import atomic as atomic_module
 from pipeline.errors import UserError
 from pipeline.fetch import FetchReport, fetch_cards
 from pipeline.fetch import snapshot as snapshot_module
@@ -539,7 +540,7 @@ def test_failed_page_write_leaves_previous_file_and_manifest(
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(snapshot_module.os, "replace", failing_replace)
+    monkeypatch.setattr(atomic_module.os, "replace", failing_replace)
 
     with pytest.raises(OSError, match="No space"):
         run(source, folder, ["686"])

@@ -18,16 +18,14 @@ findings of the listing pages have an empty ``native_id``.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..atomic import atomic_writer
 from ..errors import UserError
 from ..findings import Finding
 from .confine import host_key
@@ -61,28 +59,10 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, os.replace: readers see the old bytes or the new, never half."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    _fsync_dir(path.parent)
+    """Readers see the old bytes or the new, never half (pipeline.atomic does the temp-file dance)."""
+    with atomic_writer(path, "wb") as handle:
+        handle.write(data)
 
 
 def finding_entry(native_id: str, url: str, finding: Finding) -> dict:
