@@ -51,7 +51,7 @@ def _window(table: pa.Table) -> pa.Table:
     return pa.table(columns, schema=table.schema)
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
+def write_parquet(table: pa.Table, path: Path, row_group: int = PARQUET_ROW_GROUP) -> None:
     """zstd Parquet, written atomically, in fixed row groups.
 
     Each row group is written from one contiguous copy of its rows, so the bytes depend on the rows
@@ -60,8 +60,8 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     with atomic_writer(path, "wb") as handle, pq.ParquetWriter(
         handle, table.schema, compression="zstd", use_dictionary=True, write_statistics=True, store_schema=True
     ) as writer:
-        for start in range(0, max(table.num_rows, 1), PARQUET_ROW_GROUP):
-            writer.write_table(_window(table.slice(start, PARQUET_ROW_GROUP)), row_group_size=PARQUET_ROW_GROUP)
+        for start in range(0, max(table.num_rows, 1), row_group):
+            writer.write_table(_window(table.slice(start, row_group)), row_group_size=row_group)
 
 
 def read_parquet(path: Path) -> pa.Table:

@@ -15,7 +15,13 @@ from pipeline.schema import load_schema
 from pipeline.tables import to_arrow
 from pipeline.validate.constraints import check_table
 from pipeline.validate.dataset import count_assertions, fill_rate_assertions
-from pipeline.validate.rules import breakdowns_within_parent, date_order, funding_years, summary_dates
+from pipeline.validate.rules import (
+    breakdowns_within_parent,
+    date_order,
+    funding_years,
+    project_index,
+    summary_dates,
+)
 from pipeline.validate.stage import validate
 
 
@@ -43,14 +49,14 @@ def test_start_after_end_is_an_error() -> None:
 def test_funding_years_outside_the_period() -> None:
     table = projects({"start_date": date(2015, 2, 1), "end_date": date(2017, 12, 31)})
     rows = funding(("EAKR", 2014, "1"), ("EAKR", 2016, "1"), ("EAKR", 2019, "1"), ("EAKR", None, "1"))
-    ((card, finding),) = funding_years(table, rows)
+    ((card, finding),) = funding_years(table, rows, project_index(table, rows))
     assert card == "p" and finding.severity == "warning" and finding.raw_value == "2014, 2019"
 
 
 def test_breakdown_larger_than_parent() -> None:
     rows = funding(("Kaupungit", 2015, "100"), ("josta Oulu", 2015, "150", "breakdown", "Kaupungit"),
                    ("Kaupungit", 2016, "100"), ("josta Oulu", 2016, "50", "breakdown", "Kaupungit"))
-    ((card, finding),) = breakdowns_within_parent(rows)
+    ((card, finding),) = breakdowns_within_parent(rows, project_index(projects({}), rows))
     assert card == "p"
     assert finding.check == "breakdown-exceeds-parent" and "2015" in finding.message
 

@@ -15,12 +15,14 @@ import pyarrow.csv as pacsv
 
 from ..atomic import atomic_writer
 from ..schema import load_schema
-from ..tables import write_parquet
+from ..tables import PARQUET_ROW_GROUP, write_parquet
 
 FORMULA_START = r"^[=+\-@\t\r]"
 FORMULA_GUARD = "'"
 CSV_EOL = "\r\n"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# projects rows carry kilobytes of text: smaller row groups keep the copy per group small
+ROW_GROUP_ROWS = {"projects": 8_192}
 
 
 def typed(name: str, table: pa.Table) -> pa.Table:
@@ -65,4 +67,4 @@ def write_csv(table: pa.Table, path: Path) -> None:
 def write_table(name: str, table: pa.Table, out_dir: Path) -> None:
     """csv/<name>.csv and parquet/<name>.parquet under out_dir."""
     write_csv(table, out_dir / "csv" / f"{name}.csv")
-    write_parquet(table, out_dir / "parquet" / f"{name}.parquet")
+    write_parquet(table, out_dir / "parquet" / f"{name}.parquet", ROW_GROUP_ROWS.get(name, PARQUET_ROW_GROUP))

@@ -50,45 +50,46 @@ def summary_dates(project: dict) -> list[Finding]:
             for text_start, text_end, raw in find_date_ranges(summary) if (text_start, text_end) != (start, end)]
 
 
-def _outside_period(projects: pa.Table, funding: pa.Table) -> pa.Table:
-    """Projects whose funding years reach outside their period (a small table: one row per such project)."""
-    span = funding.select(["project_id", "year"]).group_by("project_id", use_threads=False).aggregate(
-        [("year", "min"), ("year", "max")])
-    joined = span.join(projects.select(["project_id", "start_date", "end_date"]), keys="project_id")
-    early = pc.less(joined.column("year_min"), pc.year(joined.column("start_date")))
-    late = pc.greater(joined.column("year_max"), pc.year(joined.column("end_date")))
-    return joined.filter(pc.or_kleene(pc.fill_null(early, False), pc.fill_null(late, False)))
+def project_index(projects: pa.Table, funding: pa.Table) -> pa.Array:
+    """For each funding row, the position of its project in the projects table (integers, no joins)."""
+    return pc.index_in(funding.column("project_id"), value_set=projects.column("project_id").combine_chunks()
+                       ).combine_chunks()
 
 
-def funding_years(projects: pa.Table, funding: pa.Table) -> list[CardFinding]:
+def funding_years(projects: pa.Table, funding: pa.Table, index: pa.Array) -> list[CardFinding]:
     """Funding years outside the project's period (one warning per project)."""
-    flagged = _outside_period(projects, funding)
-    if flagged.num_rows == 0:
+    year = funding.column("year")
+    start = pc.take(pc.year(projects.column("start_date")), index)
+    end = pc.take(pc.year(projects.column("end_date")), index)
+    outside = pc.or_kleene(pc.fill_null(pc.less(year, start), False), pc.fill_null(pc.greater(year, end), False))
+    if not pc.any(outside).as_py():
         return []
-    rows = funding.select(["project_id", "year"]).filter(
-        pc.is_in(funding.column("project_id"), value_set=flagged.column("project_id").combine_chunks()))
+    pairs = funding.select(["project_id", "year"]).filter(outside).group_by(
+        ["project_id", "year"], use_threads=False).aggregate([])
     years: dict[str, set[int]] = defaultdict(set)
-    for project_id, year in zip(rows.column("project_id").to_pylist(), rows.column("year").to_pylist(), strict=True):
-        years[project_id].add(year)
+    for project_id, value in zip(pairs.column("project_id").to_pylist(), pairs.column("year").to_pylist(),
+                                 strict=True):
+        years[project_id].add(value)
+    periods = {r["project_id"]: (r["start_date"], r["end_date"]) for r in projects.select(
+        ["project_id", "start_date", "end_date"]).filter(pc.is_in(projects.column("project_id"),
+                                                                  value_set=pa.array(sorted(years)))).to_pylist()}
     findings = []
-    for row in sorted(flagged.to_pylist(), key=lambda r: r["project_id"]):
-        start, end = row["start_date"], row["end_date"]
-        outside = sorted(y for y in years[row["project_id"]] if y is not None
-                         and ((start is not None and y < start.year) or (end is not None and y > end.year)))
-        listed = ", ".join(map(str, outside))
-        findings.append((row["project_id"], warning("funding-year-outside-period", "funding",
-                                                    f"funding for {listed} lies outside the project period "
-                                                    f"{start or '?'}–{end or '?'}", listed)))
+    for project_id in sorted(years):
+        first, last = periods[project_id]
+        listed = ", ".join(map(str, sorted(years[project_id])))
+        findings.append((project_id, warning("funding-year-outside-period", "funding",
+                                             f"funding for {listed} lies outside the project period "
+                                             f"{first or '?'}–{last or '?'}", listed)))
     return findings
 
 
-def _line_keys(funding: pa.Table) -> tuple[pa.Array, pa.Array]:
+def _line_keys(funding: pa.Table, index: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Integer keys (project, funder label, year) of each line as itself and as the part of its parent.
 
     Labels become positions in one list of the table's funder labels, so a breakdown's parent_funder
     and its parent's funder get the same number; integers keep this cheap on a million rows.
     """
-    project = pc.dictionary_encode(funding.column("project_id")).combine_chunks().indices.cast(pa.int64())
+    project = index.cast(pa.int64())
     labels = pc.unique(funding.column("funder"))
     year = pc.subtract(funding.column("year"), 1900).combine_chunks()
 
@@ -99,13 +100,13 @@ def _line_keys(funding: pa.Table) -> tuple[pa.Array, pa.Array]:
     return key("funder"), key("parent_funder")
 
 
-def breakdowns_within_parent(funding: pa.Table) -> list[CardFinding]:
+def breakdowns_within_parent(funding: pa.Table, index: pa.Array) -> list[CardFinding]:
     """An 'of which' line larger than the line it is part of (same year) is an error."""
     kind = _text(funding.column("line_type"))
     is_part = pc.equal(kind, "breakdown")
     if not pc.any(is_part).as_py():
         return []
-    own, parent = _line_keys(funding)
+    own, parent = _line_keys(funding, index)
     sources = pc.if_else(pc.equal(kind, "source"), own, pa.nulls(len(own), pa.int64()))
     where = pc.index_in(pc.if_else(is_part, parent, pa.nulls(len(own), pa.int64())), value_set=sources,
                         skip_nulls=True)
@@ -124,4 +125,6 @@ def breakdowns_within_parent(funding: pa.Table) -> list[CardFinding]:
 
 def business_rules(projects: pa.Table, funding: pa.Table) -> list[CardFinding]:
     """The table-wide business rules, as (project id, finding) pairs."""
-    return [*date_order(projects), *funding_years(projects, funding), *breakdowns_within_parent(funding)]
+    index = project_index(projects, funding)
+    return [*date_order(projects), *funding_years(projects, funding, index),
+            *breakdowns_within_parent(funding, index)]

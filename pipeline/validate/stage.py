@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -16,7 +17,7 @@ from ..findings import Finding
 from ..normalise.stage import finding_row
 from ..schema import load_schema
 from ..sources import Source
-from ..tables import sort_table, to_arrow
+from ..tables import to_arrow
 from .constraints import SchemaError, check_foreign_keys, check_table
 from .dataset import count_assertions, fill_rate_assertions
 from .rules import business_rules
@@ -50,6 +51,12 @@ def _keep_projects(table: pa.Table, keep: pa.Array) -> pa.Table:
     return table if pc.all(mask).as_py() is not False else table.filter(mask)
 
 
+def _flagged(findings: pa.Table) -> set[str]:
+    """Cards whose extract or normalise findings already quarantine them."""
+    marked = findings.filter(pc.fill_null(findings.column("quarantined"), False))
+    return set(pc.unique(marked.column("card_id")).to_pylist())
+
+
 def _check_projects(tables: dict[str, pa.Table], cards: dict[str, str], findings: list[dict]
                     ) -> tuple[pa.Table, list[SchemaError], set[str]]:
     projects = tables["projects"]
@@ -59,8 +66,7 @@ def _check_projects(tables: dict[str, pa.Table], cards: dict[str, str], findings
     for e in errors:
         card_id = ids[e.row_index] or "(no id)"
         findings.append(finding_row(card_id, cards.get(card_id, card_id), _schema_finding(e, True)))
-    flagged = {r["card_id"] for r in findings if r["quarantined"]}
-    quarantined = bad | flagged
+    quarantined = bad | _flagged(tables["findings"])
     keep = pa.array(sorted(set(ids) - quarantined), pa.string())
     return _keep_projects(projects, keep), errors, quarantined
 
@@ -85,15 +91,40 @@ def _business_rules(projects: pa.Table, funding: pa.Table, cards: dict[str, str]
         findings.append(finding_row(project_id, cards.get(project_id, project_id), finding))
 
 
-def _number_findings(rows: list[dict], published: set[str]) -> list[dict]:
-    rows.sort(key=lambda r: (r["card_id"], r["severity"] != "error", r["check"], r["field"] or "",
-                             r["message"], r["raw_value"] or ""))
-    counters: dict[str, int] = {}
-    for row in rows:
-        counters[row["card_id"]] = counters.get(row["card_id"], 0) + 1
-        row["finding_no"] = counters[row["card_id"]]
-        row["project_id"] = row["card_id"] if row["card_id"] in published else None
-    return rows
+QUALITY_ORDER = ("card_id", "not_error", "check", "field", "message", "raw_value")
+
+
+def _quality(earlier: pa.Table, new_rows: list[dict], published: pa.Array) -> pa.Table:
+    """All findings in a fixed order, numbered within each card, linked to the project when it is published."""
+    schema = load_schema("quality").arrow_schema()
+    new = to_arrow("quality", new_rows).cast(earlier.schema)
+    table = pa.concat_tables([earlier, new]).unify_dictionaries().combine_chunks()
+    text = {name: pc.fill_null(_plain_text(table.column(name)), "") for name in QUALITY_ORDER if name != "not_error"}
+    text["not_error"] = pc.not_equal(_plain_text(table.column("severity")), "error")
+    order = pc.sort_indices(pa.table(text), sort_keys=[(name, "ascending") for name in QUALITY_ORDER])
+    table = table.take(order)
+    cards = table.column("card_id").to_numpy(zero_copy_only=False)
+    starts = np.r_[True, cards[1:] != cards[:-1]] if len(cards) else np.array([], bool)
+    position = np.arange(len(cards))
+    finding_no = position - np.maximum.accumulate(np.where(starts, position, 0)) + 1
+    card_id = table.column("card_id")
+    project_id = pc.if_else(pc.is_in(card_id, value_set=published), card_id, pa.nulls(len(table), pa.string()))
+    table = table.set_column(table.schema.get_field_index("finding_no"), "finding_no", pa.array(finding_no, pa.int64()))
+    table = table.set_column(table.schema.get_field_index("project_id"), "project_id", project_id)
+    return table.select(schema.names).cast(schema)
+
+
+def _plain_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+
+
+def _cards(projects: pa.Table, findings: pa.Table) -> dict[str, str]:
+    """Per card id, the input it came from: the page URL, the file named at extract, or the id itself."""
+    cards = {pid: url or pid for pid, url in zip(_column(projects, "project_id"), _column(projects, "source_url"),
+                                                 strict=True)}
+    named = findings.select(["card_id", "card"]).group_by(["card_id", "card"], use_threads=False).aggregate([])
+    cards.update(zip(_column(named, "card_id"), _column(named, "card"), strict=True))
+    return cards
 
 
 def _task(name: str, table: pa.Table, errors: list[SchemaError]) -> dict:
@@ -105,10 +136,8 @@ def _task(name: str, table: pa.Table, errors: list[SchemaError]) -> dict:
 
 def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
     """Validate normalised tables; returns what to publish and a Frictionless-style report."""
-    findings = tables["findings"].to_pylist()
-    ids, urls = _column(tables["projects"], "project_id"), _column(tables["projects"], "source_url")
-    cards = {pid: url or pid for pid, url in zip(ids, urls, strict=True)}  # the page, else the id
-    cards.update({r["card_id"]: r["card"] for r in findings})  # extract named the input (URL or file)
+    findings: list[dict] = []  # raised here; the earlier stages' findings stay in tables["findings"]
+    cards = _cards(tables["projects"], tables["findings"])
     projects, project_errors, quarantined = _check_projects(tables, cards, findings)
     keep = projects.column("project_id").combine_chunks()
     checked = {"projects": projects}
@@ -121,11 +150,10 @@ def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
     for finding in [*count_assertions(projects.num_rows, source.expect),
                     *fill_rate_assertions(projects, source.expect)]:
         findings.append(finding_row(source.key, source.key, finding))
-    published = set(keep.to_pylist())
-    quality = to_arrow("quality", _number_findings(findings, published), strict=True)
+    quality = _quality(tables["findings"], findings, keep)
     tasks_errors["quality"] = check_table(load_schema("quality"), quality)
     tasks_errors["quality"] += check_foreign_keys(load_schema("quality"), quality, {**checked, "quality": quality})
-    checked["quality"] = sort_table("quality", quality)
+    checked["quality"] = quality
     tasks = [_task(name, checked[name], tasks_errors[name]) for name in ("projects", *CHILD_TABLES, "quality")]
     total = sum(len(e) for e in tasks_errors.values())
     report = {"valid": total == 0, "stats": {"tasks": len(tasks), "errors": total},
