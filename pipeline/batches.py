@@ -26,16 +26,16 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .extract.cache import _canonical
+from .extract.cache import canonical
 from .extract.dedupe import merge_duplicates
 from .extract.inputs import CardInput
-from .extract.parse_card import parse_card
-from .extract.stage import _card_bytes, _unreadable
+from .extract.stage import card_bytes, record_from
 from .normalise.stage import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, normalise_record
 from .parallel import bounded_map
 from .paths import ROOT
+from .schema import load_schema
 from .sources import Source
-from .tables import sort_table
+from .tables import relaxed, sort_table
 
 BATCH_CARDS = 256
 PARALLEL_MIN_CARDS = 64
@@ -59,7 +59,7 @@ def code_fingerprint() -> str:
 
 def run_fingerprint(source: Source) -> str:
     """Code fingerprint plus the whole source declaration (layout, personal-data flags, prefix ...)."""
-    declaration = {k: v for k, v in _canonical(source).items() if k != "directory"}  # type: ignore[union-attr]
+    declaration = {k: v for k, v in canonical(source).items() if k != "directory"}  # type: ignore[union-attr]
     text = json.dumps([code_fingerprint(), declaration], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -159,8 +159,7 @@ def _store(folder: Path, name: str, stored: _Stored) -> None:
 def _normalised(batch: Batch, contents: list[bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
     """Parse, merge and normalise the batch's cards (only those of the project ids in `only`, if given)."""
     source = batch.source
-    records = [_unreadable(inp, source, data) if isinstance(data, str) else parse_card(inp, data, source)
-               for inp, data in zip(batch.inputs, contents, strict=True)
+    records = [record_from(inp, data, source) for inp, data in zip(batch.inputs, contents, strict=True)
                if only is None or f"{source.id_prefix}-{inp.native_id}" in only]
     rows = Tables()
     for record in merge_duplicates(records, source):
@@ -182,7 +181,7 @@ def _merge(kept: dict[str, pa.Table], fresh: dict[str, pa.Table], unchanged: set
 
 def run_batch(batch: Batch) -> BatchResult:
     """One batch's tables: from the cache when nothing changed, re-parsing only the changed cards otherwise."""
-    contents = [_card_bytes(inp) for inp in batch.inputs]
+    contents = [card_bytes(inp) for inp in batch.inputs]
     if batch.cache_dir is None:
         return BatchResult(_normalised(batch, contents, None), len(batch.inputs), len(batch.inputs))
     folder = batch.cache_dir / "batches"
@@ -240,9 +239,6 @@ def tables_from_cards(inputs: list[CardInput], source: Source, workers: int, cac
 
 
 def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
-    from .schema import load_schema
-    from .tables import relaxed
-
     out = {}
     for name in TABLE_FILES:
         schema = relaxed(load_schema(SCHEMA_OF[name]).arrow_schema())

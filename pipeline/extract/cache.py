@@ -64,24 +64,24 @@ def parser_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _canonical(value: object) -> object:
+def canonical(value: object) -> object:
     """A JSON-ready, process-independent form of a declaration value (sets sorted, patterns as text)."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: canonical(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Pattern):
         return {"pattern": value.pattern, "flags": int(value.flags)}
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, frozenset | set):
-        return sorted(_canonical(v) for v in value)  # type: ignore[type-var]
+        return sorted(canonical(v) for v in value)  # type: ignore[type-var]
     if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
+        return [canonical(v) for v in value]
     return value
 
 
 def source_fingerprint(source: Source) -> str:
     """SHA-256 of what a record takes from the source declaration: key, id prefix and card layout."""
-    data = {"key": source.key, "id_prefix": source.id_prefix, "layout": _canonical(source.layout)}
+    data = {"key": source.key, "id_prefix": source.id_prefix, "layout": canonical(source.layout)}
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
@@ -38,11 +38,15 @@ Progress = Callable[[int, int], None]
 
 def read_card(inp: CardInput, source: Source) -> CardRecord:
     """Read and parse one card file; an unreadable or oversized file becomes an error finding."""
-    data = _card_bytes(inp)
-    return _unreadable(inp, source, data) if isinstance(data, str) else parse_card(inp, data, source)
+    return record_from(inp, card_bytes(inp), source)
 
 
-def _card_bytes(inp: CardInput) -> bytes | str:
+def record_from(inp: CardInput, data: bytes | str, source: Source) -> CardRecord:
+    """The record of a card given its bytes, or given why they could not be read (see card_bytes)."""
+    return unreadable_record(inp, source, data) if isinstance(data, str) else parse_card(inp, data, source)
+
+
+def card_bytes(inp: CardInput) -> bytes | str:
     """The card's bytes, or the reason (a finding message) why it cannot be read."""
     try:
         size = inp.path.stat().st_size
@@ -53,35 +57,11 @@ def _card_bytes(inp: CardInput) -> bytes | str:
         return f"unreadable-card:cannot read card file: {exc.strerror}"
 
 
-def _unreadable(inp: CardInput, source: Source, reason: str) -> CardRecord:
+def unreadable_record(inp: CardInput, source: Source, reason: str) -> CardRecord:
     check, _, message = reason.partition(":")
     record = new_record(inp, source, b"")
     record.findings.append(error(check, "", message, inp.name, quarantines=True))
     return record
-
-
-def _read_chunk(args: tuple[list[CardInput], Source]) -> list[CardRecord]:
-    inputs, source = args
-    return [read_card(i, source) for i in inputs]
-
-
-def parse_all(inputs: list[CardInput], source: Source, workers: int, progress: Progress | None = None
-              ) -> Iterator[CardRecord]:
-    """Parse cards into record objects (no cache), across processes when there are many; input order."""
-    total = len(inputs)
-    if workers <= 1 or total < PARALLEL_THRESHOLD:
-        for done, inp in enumerate(inputs, start=1):
-            yield read_card(inp, source)
-            if progress:
-                progress(done, total)
-        return
-    done = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for records in pool.map(_read_chunk, [(c, source) for c in _chunks(inputs, workers)]):
-            done += len(records)
-            yield from records
-            if progress:
-                progress(done, total)
 
 
 # --- records as JSON lines --------------------------------------------------------------------------
@@ -118,13 +98,6 @@ def record_line(record: CardRecord) -> bytes:
 def record_from_line(line: bytes | str) -> CardRecord:
     """Inverse of record_line."""
     return CardRecord.from_dict(json.loads(line))
-
-
-def write_records(records: Iterable[CardRecord], path: Path) -> None:
-    """Records as JSON lines, in the order given (extract sorts them by project id)."""
-    with atomic_writer(path, "wb") as handle:
-        for record in records:
-            handle.write(record_line(record))
 
 
 def read_records(path: Path) -> Iterator[CardRecord]:
@@ -173,7 +146,7 @@ def _worker_cache(path: Path | None) -> RecordCache | None:
 def _extract_chunk(job: _Job, store: RecordCache | None = None) -> list[tuple[_Entry, bytes]]:
     """Read, hash, look up and (on a miss) parse one chunk of cards (in a worker process, or in the main one
     with its own cache connection as `store`)."""
-    read = [(inp, _card_bytes(inp)) for inp in job.inputs]
+    read = [(inp, card_bytes(inp)) for inp in job.inputs]
     hashes = {i: hashlib.sha256(data).hexdigest() for i, (_, data) in enumerate(read) if isinstance(data, bytes)}
     keys = {i: card_key(job.fingerprint, read[i][0], digest) for i, digest in hashes.items()}
     store = store if store is not None else _worker_cache(job.cache_file)
@@ -187,7 +160,7 @@ def _extract_chunk(job: _Job, store: RecordCache | None = None) -> list[tuple[_E
                            inp.url or inp.name, hashes[i], key, False)
             out.append((entry, line))
             continue
-        record = _unreadable(inp, job.source, data) if isinstance(data, str) else parse_card(inp, data, job.source)
+        record = record_from(inp, data, job.source)
         entry = _Entry(record.project_id, record.host, record.complete, record.retrieved_at, record.card,
                        record.content_sha256, key, True)
         out.append((entry, record_line(record)))
