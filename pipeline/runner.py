@@ -14,7 +14,7 @@ from .batches import tables_from_cards
 from .extract.cache import ENV_CACHE_DIR, cache_dir_for
 from .extract.inputs import collect_inputs
 from .extract.stage import extract
-from .normalise.stage import normalise_file, write_tables
+from .normalise.stage import TABLE_FILES, normalise_file, write_tables
 from .paths import ROOT
 from .publish.datapackage import write_json
 from .publish.stage import publish, read_report
@@ -99,8 +99,7 @@ class Stages:
         started = time.perf_counter()
         if tables is None:
             folder = self.build_dir / "tables"
-            tables = {name: read_parquet(folder / f"{name}.parquet")
-                      for name in ("projects", "funding", "organisations", "findings")}
+            tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLE_FILES}
         validated = validate(tables, self.source)
         if keep_files:
             folder = self.build_dir / "validated"
@@ -116,8 +115,8 @@ class Stages:
         if validated is None:
             folder = self.build_dir / "validated"
             tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLES}
-            validated = Validated(tables, read_report(folder / "validation.json"),
-                                  read_report(folder / "validation.json").get("quarantined", []))
+            report = read_report(folder / "validation.json")
+            validated = Validated(tables, report, report.get("quarantined", []))
             self._count(validated)
         publish(validated.tables, validated.report, self.source, self.params, out_dir)
         self.summary.out_dir = out_dir
