@@ -78,9 +78,10 @@ class Batch:
 class BatchResult:
     """A batch's tables and how they were made."""
 
-    tables: dict[str, pa.Table]
+    tables: dict[str, pa.Table] | None  # None: they are in the cache folder under `cached`
     cards: int
     parsed: int  # 0 when the tables came from the cache
+    cached: str = ""
 
 
 def plan_batches(inputs: list[CardInput], source: Source, size: int = BATCH_CARDS) -> list[list[CardInput]]:
@@ -131,16 +132,21 @@ def _files(folder: Path, name: str) -> dict[str, Path]:
     return files
 
 
-def _load(folder: Path, name: str) -> _Stored | None:
+def _stored_keys(folder: Path, name: str) -> dict[str, str] | None:
+    """The per-project keys of a cached batch, or None when there is no complete entry."""
     files = _files(folder, name)
     if not all(path.is_file() for path in files.values()):
         return None
     try:
-        keys = json.loads(files["keys"].read_text(encoding="utf-8"))
-        tables = {table: pa.ipc.open_file(files[table]).read_all() for table in TABLE_FILES}
-    except (OSError, ValueError, pa.ArrowInvalid):
+        return json.loads(files["keys"].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    return _Stored(keys, tables)
+
+
+def load_tables(folder: Path, name: str) -> dict[str, pa.Table]:
+    """A cached batch's tables, memory-mapped (no copy: pages are read as the tables are used)."""
+    files = _files(folder, name)
+    return {table: pa.ipc.open_file(pa.memory_map(str(files[table]))).read_all() for table in TABLE_FILES}
 
 
 def _store(folder: Path, name: str, stored: _Stored) -> None:
@@ -180,24 +186,28 @@ def _merge(kept: dict[str, pa.Table], fresh: dict[str, pa.Table], unchanged: set
 
 
 def run_batch(batch: Batch) -> BatchResult:
-    """One batch's tables: from the cache when nothing changed, re-parsing only the changed cards otherwise."""
+    """One batch's tables: from the cache when nothing changed, re-parsing only the changed cards otherwise.
+
+    With a cache the tables go back to the main process as a name in the cache folder, which it
+    memory-maps, rather than through a pipe.
+    """
     contents = [card_bytes(inp) for inp in batch.inputs]
     if batch.cache_dir is None:
         return BatchResult(_normalised(batch, contents, None), len(batch.inputs), len(batch.inputs))
     folder = batch.cache_dir / "batches"
     keys = project_keys(batch, contents)
     name = _batch_name(batch, keys)
-    stored = _load(folder, name)
-    changed = {pid for pid, key in keys.items() if stored is None or stored.keys.get(pid) != key}
-    if stored is not None and not changed:
+    stored_keys = _stored_keys(folder, name)
+    changed = {pid for pid, key in keys.items() if stored_keys is None or stored_keys.get(pid) != key}
+    if stored_keys is not None and not changed:
         for path in _files(folder, name).values():
             os.utime(path)
-        return BatchResult(stored.tables, len(batch.inputs), 0)
-    fresh = _normalised(batch, contents, changed if stored is not None else None)
-    tables = fresh if stored is None else _merge(stored.tables, fresh, set(keys) - changed)
+        return BatchResult(None, len(batch.inputs), 0, name)
+    fresh = _normalised(batch, contents, changed if stored_keys is not None else None)
+    tables = fresh if stored_keys is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
     _store(folder, name, _Stored(keys, tables))
     parsed = sum(1 for inp in batch.inputs if f"{batch.source.id_prefix}-{inp.native_id}" in changed)
-    return BatchResult(tables, len(batch.inputs), parsed)
+    return BatchResult(None, len(batch.inputs), parsed, name)
 
 
 def _results(batches: list[Batch], workers: int) -> Iterator[BatchResult]:
@@ -227,7 +237,8 @@ def tables_from_cards(inputs: list[CardInput], source: Source, workers: int, cac
     parts: list[dict[str, pa.Table]] = []
     done = parsed = 0
     for result in _results(batches, workers):
-        parts.append(result.tables)
+        parts.append(result.tables if result.tables is not None
+                     else load_tables(cache_dir / "batches", result.cached))  # type: ignore[operator]
         done += result.cards
         parsed += result.parsed
         if progress:
