@@ -30,14 +30,22 @@ def sort_table(name: str, table: pa.Table) -> pa.Table:
     key = load_schema(name).primary_key
     if not key or table.num_rows == 0:
         return table
-    keys = pa.table({c: _decoded(table.column(c)) for c in key})
+    keys = pa.table({c: decoded(table.column(c)) for c in key})
     order = pc.sort_indices(keys, sort_keys=[(c, "ascending") for c in key])
     return table.take(order)
 
 
-def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Dictionary columns sort by their text, so decode them for sorting only."""
+def decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """An enum (dictionary) column as plain text, for comparing, sorting and writing; others as they are."""
     return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+
+
+def empty(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """True where a cell holds no value: null, or empty text (as a CSV reader would see it)."""
+    column = decoded(column)
+    if pa.types.is_string(column.type):
+        return pc.or_kleene(pc.is_null(column), pc.equal(column, ""))
+    return pc.is_null(column)
 
 
 PARQUET_ROW_GROUP = 65_536
@@ -46,8 +54,7 @@ PARQUET_ROW_GROUP = 65_536
 def _window(table: pa.Table) -> pa.Table:
     """One contiguous slice with enum dictionaries rebuilt in row order (deterministic bytes)."""
     table = table.combine_chunks()
-    columns = [pc.dictionary_encode(c.cast(pa.string())) if pa.types.is_dictionary(c.type) else c
-               for c in table.columns]
+    columns = [pc.dictionary_encode(decoded(c)) if pa.types.is_dictionary(c.type) else c for c in table.columns]
     return pa.table(columns, schema=table.schema)
 
 

@@ -15,7 +15,7 @@ import pyarrow.csv as pacsv
 
 from ..atomic import atomic_writer
 from ..schema import load_schema
-from ..tables import PARQUET_ROW_GROUP, write_parquet
+from ..tables import PARQUET_ROW_GROUP, decoded, write_parquet
 
 FORMULA_START = r"^[=+\-@\t\r]"
 FORMULA_GUARD = "'"
@@ -41,10 +41,8 @@ def neutralise_formulas(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _csv_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    column = decoded(column)
     kind = column.type
-    if pa.types.is_dictionary(kind):
-        column = column.cast(pa.string())
-        kind = column.type
     if pa.types.is_string(kind):
         return neutralise_formulas(column)
     if pa.types.is_timestamp(kind):

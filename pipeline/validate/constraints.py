@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schema import TableSchema
+from ..tables import decoded, empty
 
 HEADER_ROWS = 1
 
@@ -41,18 +42,6 @@ class SchemaError:
                            f'"{self.field_name}" has an error: {self.note}'}
 
 
-def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_dictionary(column.type):
-        return column.cast(pa.string())
-    return column
-
-
-def _missing(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_string(column.type):
-        return pc.or_kleene(pc.is_null(column), pc.equal(column, ""))
-    return pc.is_null(column)
-
-
 def _indices(mask: pa.ChunkedArray | pa.Array) -> list[int]:
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
 
@@ -66,9 +55,9 @@ def _cells(column: pa.ChunkedArray, rows: list[int]) -> list[str]:
 
 def _field_masks(column: pa.ChunkedArray, constraints: dict) -> list[tuple[pa.ChunkedArray, str]]:
     masks = []
-    present = pc.invert(_missing(column))
+    present = pc.invert(empty(column))
     if constraints.get("required"):
-        masks.append((_missing(column), 'constraint "required" is "True"'))
+        masks.append((empty(column), 'constraint "required" is "True"'))
     if "enum" in constraints:
         ok = pc.is_in(column, value_set=pa.array(constraints["enum"], column.type))
         masks.append((pc.and_(present, pc.invert(ok)), f'constraint "enum" is "{constraints["enum"]}"'))
@@ -90,7 +79,7 @@ def check_fields(schema: TableSchema, table: pa.Table) -> list[SchemaError]:
     errors: list[SchemaError] = []
     for descriptor in schema.fields:
         name = descriptor["name"]
-        column = _plain(table.column(name))
+        column = decoded(table.column(name))
         constraints = descriptor.get("constraints", {})
         for mask, note in _field_masks(column, constraints):
             rows = _indices(mask)
@@ -114,7 +103,7 @@ def strictly_increasing(columns: pa.Table) -> bool:
     greater = pa.array([False] * (columns.num_rows - 1))
     equal = pa.array([True] * (columns.num_rows - 1))
     for name in columns.column_names:
-        column = _plain(columns.column(name))
+        column = decoded(columns.column(name))
         if column.null_count:
             return False
         later, earlier = column.slice(1), column.slice(0, columns.num_rows - 1)
@@ -129,7 +118,7 @@ def duplicate_rows(columns: pa.Table) -> list[int]:
         return []
     names = columns.column_names
     indexed = columns.append_column("__row", pa.array(range(columns.num_rows), pa.int64()))
-    plain = pa.table({n: _plain(indexed.column(n)) for n in [*names, "__row"]})
+    plain = pa.table({n: decoded(indexed.column(n)) for n in [*names, "__row"]})
     firsts = plain.group_by(names, use_threads=False).aggregate([("__row", "min")])
     first_rows = pc.is_in(plain.column("__row"), value_set=firsts.column("__row_min"))
     return _indices(pc.invert(first_rows))
@@ -154,8 +143,8 @@ def check_foreign_keys(schema: TableSchema, table: pa.Table, tables: dict[str, p
         field = fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
         ref = fk["reference"]
         ref_field = ref["fields"][0] if isinstance(ref["fields"], list) else ref["fields"]
-        column = _plain(table.column(field))
-        known = _plain(tables[ref["resource"]].column(ref_field))
+        column = decoded(table.column(field))
+        known = decoded(tables[ref["resource"]].column(ref_field))
         bad = pc.and_(pc.invert(pc.is_null(column)), pc.invert(pc.is_in(column, value_set=known.combine_chunks())))
         rows = _indices(bad)
         errors.extend(SchemaError(schema.name, "foreign-key", r, field, c,

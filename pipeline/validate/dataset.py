@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..findings import Finding, error, warning
+from ..tables import empty
 
 
 def count_assertions(projects: int, expect: dict) -> list[Finding]:
@@ -25,13 +26,8 @@ def fill_rate(table: pa.Table, column: str) -> float:
     """Share of rows with a non-empty value."""
     if table.num_rows == 0:
         return 0.0
-    values = table.column(column)
-    if pa.types.is_dictionary(values.type):
-        values = values.cast(pa.string())
-    empty = pc.is_null(values)
-    if pa.types.is_string(values.type):
-        empty = pc.or_kleene(empty, pc.equal(values, ""))
-    return 1.0 - pc.sum(pc.cast(empty, pa.int64())).as_py() / table.num_rows
+    missing = empty(table.column(column))
+    return 1.0 - pc.sum(pc.cast(missing, pa.int64())).as_py() / table.num_rows
 
 
 def fill_rate_assertions(projects: pa.Table, expect: dict) -> list[Finding]:

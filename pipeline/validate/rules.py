@@ -14,13 +14,10 @@ import pyarrow.compute as pc
 
 from ..findings import Finding, error, info, warning
 from ..normalise.dates import find_date_ranges
+from ..tables import decoded
 
 CardFinding = tuple[str, Finding]
 DATE_IN_TEXT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
-
-
-def _text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
 
 def _rows(table: pa.Table, mask: pa.ChunkedArray | pa.Array, columns: list[str]) -> list[dict]:
@@ -102,7 +99,7 @@ def _line_keys(funding: pa.Table, index: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 def breakdowns_within_parent(funding: pa.Table, index: pa.Array) -> list[CardFinding]:
     """An 'of which' line larger than the line it is part of (same year) is an error."""
-    kind = _text(funding.column("line_type"))
+    kind = decoded(funding.column("line_type"))
     is_part = pc.equal(kind, "breakdown")
     if not pc.any(is_part).as_py():
         return []

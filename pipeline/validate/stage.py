@@ -17,7 +17,7 @@ from ..findings import Finding
 from ..normalise.stage import finding_row
 from ..schema import load_schema
 from ..sources import Source
-from ..tables import to_arrow
+from ..tables import decoded, to_arrow
 from .constraints import SchemaError, check_foreign_keys, check_table
 from .dataset import count_assertions, fill_rate_assertions
 from .rules import business_rules
@@ -99,8 +99,8 @@ def _quality(earlier: pa.Table, new_rows: list[dict], published: pa.Array) -> pa
     schema = load_schema("quality").arrow_schema()
     new = to_arrow("quality", new_rows).cast(earlier.schema)
     table = pa.concat_tables([earlier, new]).unify_dictionaries().combine_chunks()
-    text = {name: pc.fill_null(_plain_text(table.column(name)), "") for name in QUALITY_ORDER if name != "not_error"}
-    text["not_error"] = pc.not_equal(_plain_text(table.column("severity")), "error")
+    text = {name: pc.fill_null(decoded(table.column(name)), "") for name in QUALITY_ORDER if name != "not_error"}
+    text["not_error"] = pc.not_equal(decoded(table.column("severity")), "error")
     order = pc.sort_indices(pa.table(text), sort_keys=[(name, "ascending") for name in QUALITY_ORDER])
     table = table.take(order)
     cards = table.column("card_id").to_numpy(zero_copy_only=False)
@@ -112,10 +112,6 @@ def _quality(earlier: pa.Table, new_rows: list[dict], published: pa.Array) -> pa
     table = table.set_column(table.schema.get_field_index("finding_no"), "finding_no", pa.array(finding_no, pa.int64()))
     table = table.set_column(table.schema.get_field_index("project_id"), "project_id", project_id)
     return table.select(schema.names).cast(schema)
-
-
-def _plain_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
 
 def _cards(projects: pa.Table, findings: pa.Table) -> dict[str, str]:
