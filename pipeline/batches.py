@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .extract.cache import canonical
+from .extract.cache import canonical, card_identity, files_digest
 from .extract.dedupe import merge_duplicates
 from .extract.inputs import CardInput
 from .extract.stage import card_bytes, record_from
@@ -49,12 +49,9 @@ Progress = Callable[[int, int], None]
 @cache
 def code_fingerprint() -> str:
     """SHA-256 of the code, schemas and lookup tables that decide a batch's tables."""
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
     paths = sorted({p for pattern in _CODE for p in _PIPELINE.glob(pattern)})
     paths += sorted((ROOT / "schemas").glob("*.json")) + sorted((ROOT / "sources" / "lookups").glob("*.csv"))
-    for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_digest(paths, CACHE_FORMAT)
 
 
 def run_fingerprint(source: Source) -> str:
@@ -101,16 +98,12 @@ def plan_batches(inputs: list[CardInput], source: Source, size: int = BATCH_CARD
     return batches
 
 
-def _card_identity(inp: CardInput, data: bytes | str) -> list:
-    content = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data
-    return [inp.name, inp.native_id, inp.url, inp.retrieved_at, inp.content_type, content]
-
-
 def project_keys(batch: Batch, contents: list[bytes | str]) -> dict[str, str]:
     """Per project id, a key of everything its rows depend on: the code and each copy's provenance and bytes."""
     copies: dict[str, list] = {}
     for inp, data in zip(batch.inputs, contents, strict=True):
-        copies.setdefault(f"{batch.source.id_prefix}-{inp.native_id}", []).append(_card_identity(inp, data))
+        content = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data  # or why unreadable
+        copies.setdefault(f"{batch.source.id_prefix}-{inp.native_id}", []).append(card_identity(inp, content))
     return {pid: hashlib.sha256(json.dumps([batch.fingerprint, cards], ensure_ascii=False).encode()).hexdigest()
             for pid, cards in copies.items()}
 

@@ -51,17 +51,19 @@ def cache_dir_for(build_dir: Path, explicit: Path | str | None = None) -> Path |
     return Path(chosen)
 
 
+def files_digest(paths: list[Path], seed: str = "") -> str:
+    """SHA-256 over files' paths (relative to the package's parent) and contents, in the order given."""
+    digest = hashlib.sha256(seed.encode())
+    for path in paths:
+        name = path.relative_to(_PIPELINE.parent) if path.is_relative_to(_PIPELINE.parent) else Path(path.name)
+        digest.update(name.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 @cache
 def parser_fingerprint() -> str:
     """SHA-256 over the source code of the parsing modules (changes whenever the parser does)."""
-    digest = hashlib.sha256()
-    paths = sorted((_PIPELINE / "extract").glob("*.py")) + [_PIPELINE / m for m in PARSER_MODULES]
-    for path in paths:
-        digest.update(path.relative_to(_PIPELINE).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return files_digest(sorted((_PIPELINE / "extract").glob("*.py")) + [_PIPELINE / m for m in PARSER_MODULES])
 
 
 def canonical(value: object) -> object:
@@ -90,9 +92,14 @@ def run_fingerprint(source: Source) -> str:
     return hashlib.sha256(f"{CACHE_FORMAT}:{parser_fingerprint()}:{source_fingerprint(source)}".encode()).hexdigest()
 
 
+def card_identity(inp: CardInput, content_sha256: str) -> list:
+    """What a card's record depends on besides the code: its provenance and the hash of its bytes."""
+    return [inp.name, inp.native_id, inp.url, inp.retrieved_at, inp.content_type, content_sha256]
+
+
 def card_key(fingerprint: str, inp: CardInput, content_sha256: str) -> str:
     """The cache key of one card: run fingerprint, provenance and content hash."""
-    identity = [fingerprint, inp.name, inp.native_id, inp.url, inp.retrieved_at, inp.content_type, content_sha256]
+    identity = [fingerprint, *card_identity(inp, content_sha256)]
     return hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()
 
 
