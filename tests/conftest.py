@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "sources" / "oulu-hanketietokanta" / "snapshot"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = "kuutoskaupunkien-avoimet-innovaatioalustat.txt"
+# Parsing a megabyte takes well under a second; catastrophic regex backtracking on it would take hours.
+BACKTRACKING_BOUND_SECONDS = 20.0
+
+
+@contextlib.contextmanager
+def no_backtracking() -> Iterator[None]:
+    """The block must finish within the bound: a guard against regular expressions that backtrack."""
+    started = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - started
+    assert elapsed < BACKTRACKING_BOUND_SECONDS, f"took {elapsed:.1f} s: catastrophic backtracking?"
+
+
 # Tests are hermetic: no parsed-card cache shared between test processes unless a test sets one.
 os.environ.setdefault("HANKEDATA_CACHE_DIR", "off")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
+from conftest import no_backtracking
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,10 +50,8 @@ def test_rejects_with_message_quoting_text(text: str, message: str) -> None:
 
 
 def test_long_input_is_rejected_quickly_with_short_message() -> None:
-    started = time.perf_counter()
-    with pytest.raises(ValueError) as info:
+    with no_backtracking(), pytest.raises(ValueError) as info:
         parse_date("1." * 500_000)
-    assert time.perf_counter() - started < 20.0  # backtracking on 1 MB would take hours
     assert len(str(info.value)) < 200
 
 
@@ -101,9 +99,8 @@ def test_no_ranges_in_plain_text_or_year_ranges() -> None:
     "hostile", ["1.1." * 250_000, "1.1.2015-" * 110_000, "1" * 1_000_000, "- " * 500_000]
 )
 def test_find_date_ranges_linear_on_megabyte(hostile: str) -> None:
-    started = time.perf_counter()
-    find_date_ranges(hostile)
-    assert time.perf_counter() - started < 20.0  # backtracking on 1 MB would take hours
+    with no_backtracking():
+        find_date_ranges(hostile)
 
 
 @settings(max_examples=200, deadline=None)
