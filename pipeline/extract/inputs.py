@@ -8,6 +8,7 @@ trusted as paths: a page must be a plain file name inside its folder.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,9 +79,14 @@ def _text(entry: dict, key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _plain_name(name: str) -> bool:
+    """A bare file name (no folder part, not '.' or '..', no NUL): the only names a manifest may give."""
+    return name not in ("", ".", "..") and "/" not in name and "\x00" not in name
+
+
 def _from_manifest(folder: Path, entry: dict) -> CardInput | None:
     name = entry["file"]
-    if Path(name).name != name or name in ("", ".", "..") or "\x00" in name:
+    if not _plain_name(name):
         return None
     url = _text(entry, "url")
     raw_id = entry.get("native_id") or (id_from_url(url) if url else None) or Path(name).stem
@@ -88,13 +94,28 @@ def _from_manifest(folder: Path, entry: dict) -> CardInput | None:
                      _text(entry, "retrieved_at"), _text(entry, "content_type"))
 
 
+def _card_files(folder: Path) -> list[str]:
+    """Card files under `folder` (any depth, symlinked folders not followed) as POSIX paths relative to it."""
+    found = []
+    pending = [("", str(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                elif os.path.splitext(entry.name)[1].lower() in CARD_SUFFIXES and entry.is_file():
+                    found.append(prefix + entry.name)
+    return found
+
+
 def _folder_inputs(folder: Path) -> list[CardInput]:
     pages = _manifest_pages(folder)
     inputs = [i for i in (_from_manifest(folder, e) for e in pages.values()) if i is not None]
     listed = {i.name for i in inputs}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and path.suffix.lower() in CARD_SUFFIXES and rel not in listed:
+    for rel in _card_files(folder):
+        if rel not in listed:
+            path = folder / rel
             inputs.append(CardInput(path, rel, safe_native_id(path.stem)))
     return inputs
 
