@@ -50,17 +50,16 @@ def child_pipeline(spec: dict) -> dict:
     stages = Stages(source_by_key(params["source"]), params, Path(spec["build"]), lambda _m: None)
     result: dict[str, Any] = {"stages": {}}
     started = time.perf_counter()
-    tables = stages.cards_to_tables([Path(spec["input"])])
-    result["stages"]["extract+normalise"] = {"seconds": stages.summary.seconds["extract+normalise"],
-                                             "peak_mib": _peak_mib(),
-                                             "workers_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN)}
-    result["parsed"] = stages.summary.parsed
-    validated = stages.validate(tables, keep_files=False)
-    result["stages"]["validate"] = {"seconds": stages.summary.seconds["validate"], "peak_mib": _peak_mib()}
-    del tables
-    result["checked_rows"] = sum(t.num_rows for t in validated.tables.values())
-    stages.publish(Path(spec["out"]), validated)
-    result["stages"]["publish"] = {"seconds": stages.summary.seconds["publish"], "peak_mib": _peak_mib()}
+    with stages.card_segments([Path(spec["input"])]) as segments:
+        result["stages"]["extract+normalise"] = {"seconds": stages.summary.seconds["extract+normalise"],
+                                                 "peak_mib": _peak_mib(),
+                                                 "workers_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN)}
+        result["parsed"] = stages.summary.parsed
+        validated = stages.combine(segments)
+        result["stages"]["validate"] = {"seconds": stages.summary.seconds["validate"], "peak_mib": _peak_mib()}
+        result["checked_rows"] = sum(validated.rows.values())
+        stages.publish(Path(spec["out"]), validated)
+        result["stages"]["publish"] = {"seconds": stages.summary.seconds["publish"], "peak_mib": _peak_mib()}
     result["seconds"] = time.perf_counter() - started
     result["peak_mib"] = _peak_mib()
     result["workers_peak_mib"] = _peak_mib(resource.RUSAGE_CHILDREN)

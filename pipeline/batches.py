@@ -17,10 +17,11 @@ import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -33,16 +34,19 @@ from .extract.stage import card_bytes, record_from
 from .normalise.stage import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, normalise_record
 from .parallel import bounded_map
 from .paths import ROOT
+from .publish.tables_out import csv_body
 from .schema import load_schema
 from .sources import Source
 from .tables import relaxed, sort_table
+from .validate.segment import PUBLISHED_TABLES, SegmentCheck, check_segment, kept
+from .validate.stage import Segment
 
 BATCH_CARDS = 256
 PARALLEL_MIN_CARDS = 64
-CACHE_FORMAT = "batches-1"
+CACHE_FORMAT = "segments-1"
 _PIPELINE = Path(__file__).resolve().parent
-_CODE = ("extract/*.py", "normalise/*.py", "validate/rules.py", "findings.py", "sources.py", "schema.py", "tables.py",
-         "batches.py")
+_CODE = ("extract/*.py", "normalise/*.py", "validate/*.py", "publish/tables_out.py", "findings.py", "sources.py",
+         "schema.py", "tables.py", "batches.py")
 Progress = Callable[[int, int], None]
 
 
@@ -68,17 +72,16 @@ class Batch:
     inputs: tuple[CardInput, ...]
     source: Source
     fingerprint: str
-    cache_dir: Path | None
+    folder: Path  # where its segment is stored
 
 
 @dataclass(frozen=True)
 class BatchResult:
-    """A batch's tables and how they were made."""
+    """Which stored segment a batch became, and how."""
 
-    tables: dict[str, pa.Table] | None  # None: they are in the cache folder under `cached`
+    name: str
     cards: int
-    parsed: int  # 0 when the tables came from the cache
-    cached: str = ""
+    parsed: int  # 0 when the segment was stored already
 
 
 def plan_batches(inputs: list[CardInput], source: Source, size: int = BATCH_CARDS) -> list[list[CardInput]]:
@@ -113,20 +116,18 @@ def _batch_name(batch: Batch, keys: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps([batch.fingerprint, sorted(keys)]).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class _Stored:
-    keys: dict[str, str]
-    tables: dict[str, pa.Table]
-
-
 def _files(folder: Path, name: str) -> dict[str, Path]:
+    """Every file of one segment; keys.json is written last, so a segment without it is incomplete."""
     files = {table: folder / f"{name}.{table}.arrow" for table in TABLE_FILES}
+    files["checked-findings"] = folder / f"{name}.checked-findings.arrow"
+    files.update({f"{table}.csv": folder / f"{name}.{table}.csv" for table in PUBLISHED_TABLES})
+    files["check"] = folder / f"{name}.check.json"
     files["keys"] = folder / f"{name}.keys.json"
     return files
 
 
 def _stored_keys(folder: Path, name: str) -> dict[str, str] | None:
-    """The per-project keys of a cached batch, or None when there is no complete entry."""
+    """The per-project keys of a stored segment, or None when there is no complete one."""
     files = _files(folder, name)
     if not all(path.is_file() for path in files.values()):
         return None
@@ -136,23 +137,50 @@ def _stored_keys(folder: Path, name: str) -> dict[str, str] | None:
         return None
 
 
+def _read_arrow(path: Path) -> pa.Table:
+    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+
+
 def load_tables(folder: Path, name: str) -> dict[str, pa.Table]:
-    """A cached batch's tables, memory-mapped (no copy: pages are read as the tables are used)."""
+    """A stored segment's normalised tables, memory-mapped (no copy: pages are read as the tables are used)."""
     files = _files(folder, name)
-    return {table: pa.ipc.open_file(pa.memory_map(str(files[table]))).read_all() for table in TABLE_FILES}
+    return {table: _read_arrow(files[table]) for table in TABLE_FILES}
 
 
-def _store(folder: Path, name: str, stored: _Stored) -> None:
+def load_segment(folder: Path, name: str) -> Segment:
+    """A stored segment: its tables (loaded when used), its check and its rendered CSV lines."""
+    files = _files(folder, name)
+    check = SegmentCheck.from_json(json.loads(files["check"].read_text(encoding="utf-8")),
+                                   _read_arrow(files["checked-findings"]))
+    return Segment(partial(load_tables, folder, name), check,
+                   {table: files[f"{table}.csv"] for table in PUBLISHED_TABLES})
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def _write_arrow(table: pa.Table, path: Path) -> None:
+    tmp = _temporary(path)
+    with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    os.replace(tmp, path)
+
+
+def _store(folder: Path, name: str, keys: dict[str, str], tables: dict[str, pa.Table]) -> None:
+    """Validate the segment's tables and store them, the check and the published rows as CSV lines."""
     folder.mkdir(parents=True, exist_ok=True)
     files = _files(folder, name)
+    check = check_segment(tables)
     for table in TABLE_FILES:
-        tmp = files[table].with_name(f".{files[table].name}.{os.getpid()}.tmp")
-        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, stored.tables[table].schema) as writer:
-            writer.write_table(stored.tables[table])
-        os.replace(tmp, files[table])
-    tmp = files["keys"].with_name(f".{files['keys'].name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(stored.keys, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, files["keys"])  # written last: an entry without it is ignored
+        _write_arrow(tables[table], files[table])
+    _write_arrow(check.findings, files["checked-findings"])
+    for table in PUBLISHED_TABLES:
+        csv_body(table, kept(tables[table], check.keep[table]), files[f"{table}.csv"])
+    for key, data in (("check", check.to_json()), ("keys", keys)):
+        tmp = _temporary(files[key])
+        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, files[key])
 
 
 def _normalised(batch: Batch, contents: list[bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
@@ -166,28 +194,26 @@ def _normalised(batch: Batch, contents: list[bytes | str], only: set[str] | None
     return arrow_tables(rows)
 
 
-def _merge(kept: dict[str, pa.Table], fresh: dict[str, pa.Table], unchanged: set[str]) -> dict[str, pa.Table]:
-    """Cached rows of unchanged projects plus the fresh rows of changed ones, sorted again."""
+def _merge(kept_tables: dict[str, pa.Table], fresh: dict[str, pa.Table], unchanged: set[str]) -> dict[str, pa.Table]:
+    """Stored rows of unchanged projects plus the fresh rows of changed ones, sorted again."""
     keep = pa.array(sorted(unchanged), pa.string())
     out = {}
     for table in TABLE_FILES:
         key_column = "card_id" if table == "findings" else "project_id"
-        old = kept[table].filter(pc.is_in(kept[table].column(key_column), value_set=keep))
+        old = kept_tables[table].filter(pc.is_in(kept_tables[table].column(key_column), value_set=keep))
         both = pa.concat_tables([old, fresh[table].cast(old.schema)]).unify_dictionaries().combine_chunks()
         out[table] = sort_table(SCHEMA_OF[table], both)
     return out
 
 
 def run_batch(batch: Batch) -> BatchResult:
-    """One batch's tables: from the cache when nothing changed, re-parsing only the changed cards otherwise.
+    """One batch to a stored segment: kept when nothing changed, re-parsing only the changed cards otherwise.
 
-    With a cache the tables go back to the main process as a name in the cache folder, which it
-    memory-maps, rather than through a pipe.
+    The segment goes back to the main process as a name in the folder, which it memory-maps,
+    rather than through a pipe.
     """
     contents = [card_bytes(inp) for inp in batch.inputs]
-    if batch.cache_dir is None:
-        return BatchResult(_normalised(batch, contents, None), len(batch.inputs), len(batch.inputs))
-    folder = batch.cache_dir / "batches"
+    folder = batch.folder
     keys = project_keys(batch, contents)
     name = _batch_name(batch, keys)
     stored_keys = _stored_keys(folder, name)
@@ -195,12 +221,12 @@ def run_batch(batch: Batch) -> BatchResult:
     if stored_keys is not None and not changed:
         for path in _files(folder, name).values():
             os.utime(path)
-        return BatchResult(None, len(batch.inputs), 0, name)
+        return BatchResult(name, len(batch.inputs), 0)
     fresh = _normalised(batch, contents, changed if stored_keys is not None else None)
     tables = fresh if stored_keys is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
-    _store(folder, name, _Stored(keys, tables))
+    _store(folder, name, keys, tables)
     parsed = sum(1 for inp in batch.inputs if f"{batch.source.id_prefix}-{inp.native_id}" in changed)
-    return BatchResult(None, len(batch.inputs), parsed, name)
+    return BatchResult(name, len(batch.inputs), parsed)
 
 
 def _results(batches: list[Batch], workers: int) -> Iterator[BatchResult]:
@@ -213,41 +239,45 @@ def _results(batches: list[Batch], workers: int) -> Iterator[BatchResult]:
 
 
 @dataclass(frozen=True)
-class CardTables:
-    """The normalised tables of a whole run, and what it took."""
+class CardSegments:
+    """A run's normalised, validated segments (in project-id order) and what it took."""
 
-    tables: dict[str, pa.Table]
+    segments: list[Segment]
     cards: int
-    projects: int
     parsed: int
 
-
-def tables_from_cards(inputs: list[CardInput], source: Source, workers: int, cache_dir: Path | None = None,
-                      progress: Progress | None = None) -> CardTables:
-    """Every card to typed, sorted tables (projects, funding, organisations, findings)."""
-    fingerprint = run_fingerprint(source)
-    batches = [Batch(tuple(b), source, fingerprint, cache_dir) for b in plan_batches(inputs, source)]
-    parts: list[dict[str, pa.Table]] = []
-    done = parsed = 0
-    for result in _results(batches, workers):
-        parts.append(result.tables if result.tables is not None
-                     else load_tables(cache_dir / "batches", result.cached))  # type: ignore[operator]
-        done += result.cards
-        parsed += result.parsed
-        if progress:
-            progress(done, len(inputs))
-    if cache_dir is not None:
-        prune(cache_dir / "batches", keep=len(batches))
-    tables = _concat(parts) if parts else arrow_tables(Tables())
-    return CardTables(tables, len(inputs), tables["projects"].num_rows, parsed)
-
-
-def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
-    out = {}
-    for name in TABLE_FILES:
+    def normalised(self, name: str) -> pa.Table:
+        """One normalised table whole, every segment's rows in order (tests and small inputs)."""
         schema = relaxed(load_schema(SCHEMA_OF[name]).arrow_schema())
-        out[name] = pa.concat_tables([p[name].cast(schema) for p in parts]).unify_dictionaries()
-    return out
+        parts = [segment.load()[name].cast(schema) for segment in self.segments]
+        return pa.concat_tables(parts).unify_dictionaries() if parts else schema.empty_table()
+
+
+@contextlib.contextmanager
+def card_segments(inputs: list[CardInput], source: Source, workers: int, cache_dir: Path | None,
+                  progress: Progress | None = None, scratch: Path | None = None) -> Iterator[CardSegments]:
+    """Every card to stored segments: under <cache_dir>/batches, or without a cache in a folder (in
+    `scratch`, default the system's temporary folder) removed after use."""
+    with contextlib.ExitStack() as stack:
+        if cache_dir is None:
+            if scratch is not None:
+                scratch.mkdir(parents=True, exist_ok=True)
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".segments-", dir=scratch)))
+        else:
+            folder = cache_dir / "batches"
+        fingerprint = run_fingerprint(source)
+        batches = [Batch(tuple(b), source, fingerprint, folder) for b in plan_batches(inputs, source)]
+        segments: list[Segment] = []
+        done = parsed = 0
+        for result in _results(batches, workers):
+            segments.append(load_segment(folder, result.name))
+            done += result.cards
+            parsed += result.parsed
+            if progress:
+                progress(done, len(inputs))
+        if cache_dir is not None:
+            prune(folder, keep=len(batches))
+        yield CardSegments(segments, len(inputs), parsed)
 
 
 def prune(folder: Path, keep: int) -> None:
@@ -255,7 +285,7 @@ def prune(folder: Path, keep: int) -> None:
     if not folder.is_dir():
         return
     files = sorted(folder.glob("*.*"), key=lambda p: p.stat().st_mtime, reverse=True)
-    limit = 2 * keep * (len(TABLE_FILES) + 1)
+    limit = 2 * keep * len(_files(folder, ""))
     for path in files[limit:]:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

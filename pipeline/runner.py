@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.compute as pc
 
-from .batches import tables_from_cards
+from .batches import card_segments
 from .extract.cache import ENV_CACHE_DIR, cache_dir_for
 from .extract.inputs import collect_inputs
 from .extract.stage import extract
@@ -21,7 +22,7 @@ from .publish.stage import publish, read_report
 from .schema import TABLES
 from .sources import Source
 from .tables import read_parquet
-from .validate.stage import Validated, validate
+from .validate.stage import Segment, Validated, combine, validate, validated_tables
 
 Log = Callable[[str], None]
 
@@ -106,7 +107,7 @@ class Stages:
             write_tables(validated.tables, folder)
             write_json(validated.report, folder / "validation.json")
         self._count(validated)
-        self._timed("validate", started, f"{validated.tables['projects'].num_rows} projects valid, "
+        self._timed("validate", started, f"{validated.rows['projects']} projects valid, "
                                          f"{len(validated.quarantined)} quarantined")
         return validated
 
@@ -115,38 +116,48 @@ class Stages:
         if validated is None:
             folder = self.build_dir / "validated"
             tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLES}
-            report = read_report(folder / "validation.json")
-            validated = Validated(tables, report, report.get("quarantined", []))
+            validated = validated_tables(tables, read_report(folder / "validation.json"))
             self._count(validated)
-        publish(validated.tables, validated.report, self.source, self.params, out_dir)
+        publish(validated, self.source, self.params, out_dir)
         self.summary.out_dir = out_dir
         self._timed("publish", started, f"wrote {out_dir}/")
 
     def _count(self, validated: Validated) -> None:
         s = self.summary
-        s.projects = validated.tables["projects"].num_rows
-        s.funding_rows = validated.tables["funding"].num_rows
-        s.organisations = validated.tables["organisations"].num_rows
+        s.projects = validated.rows["projects"]
+        s.funding_rows = validated.rows["funding"]
+        s.organisations = validated.rows["organisations"]
         s.quarantined = len(validated.quarantined)
-        counts = pc.value_counts(validated.tables["quality"].column("severity").cast("string")).to_pylist()
+        counts = pc.value_counts(validated.quality.column("severity").cast("string")).to_pylist()
         found = {c["values"]: c["counts"] for c in counts}
         s.findings = {level: found.get(level, 0) for level in ("error", "warning", "info")}
 
-    def cards_to_tables(self, inputs: list[Path]) -> dict:
-        """Extract and normalise in one pass per batch of cards (what `run` does; no records.jsonl)."""
+    @contextlib.contextmanager
+    def card_segments(self, inputs: list[Path]) -> Iterator[list[Segment]]:
+        """Extract, normalise and validate each batch of cards in one pass (what `run` does; no records.jsonl)."""
         started = time.perf_counter()
         cards = collect_inputs(inputs)
         cache = cache_dir_for(self.build_dir, self._cache_dir())
-        result = tables_from_cards(cards, self.source, workers_for(self.params["workers"]), cache, self.progress)
-        self.summary.cards = len(cards)
-        self.summary.parsed = result.parsed
-        reused = f", {result.cards - result.parsed} from the cache" if result.parsed < result.cards else ""
-        self._timed("extract+normalise", started, f"{len(cards)} cards -> {result.projects} projects, "
-                                                  f"{result.tables['funding'].num_rows} funding rows{reused}")
-        return result.tables
+        with card_segments(cards, self.source, workers_for(self.params["workers"]), cache, self.progress,
+                           self.build_dir) as result:
+            self.summary.cards = len(cards)
+            self.summary.parsed = result.parsed
+            reused = f", {result.cards - result.parsed} from the cache" if result.parsed < result.cards else ""
+            self._timed("extract+normalise", started, f"{len(cards)} cards -> {len(result.segments)} segments"
+                                                      f"{reused}")
+            yield result.segments
+
+    def combine(self, segments: list[Segment]) -> Validated:
+        """What needs every segment: dataset assertions, the numbered quality table, the report."""
+        started = time.perf_counter()
+        validated = combine(segments, self.source)
+        self._count(validated)
+        self._timed("validate", started, f"{validated.rows['projects']} projects valid, "
+                                         f"{len(validated.quarantined)} quarantined")
+        return validated
 
     def run(self, inputs: list[Path], out_dir: Path) -> RunSummary:
-        """All offline stages in order; extract and normalise run together per batch of cards."""
-        validated = self.validate(self.cards_to_tables(inputs), keep_files=False)
-        self.publish(out_dir, validated)
+        """All offline stages in order; extract, normalise and validate run together per batch of cards."""
+        with self.card_segments(inputs) as segments:
+            self.publish(out_dir, self.combine(segments))
         return self.summary

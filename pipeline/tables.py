@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -58,17 +59,40 @@ def _window(table: pa.Table) -> pa.Table:
     return pa.table(columns, schema=table.schema)
 
 
-def write_parquet(table: pa.Table, path: Path, row_group: int = PARQUET_ROW_GROUP) -> None:
-    """zstd Parquet, written atomically, in fixed row groups.
+def windows(parts: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
+    """The rows of consecutive tables regrouped into tables of exactly `size` rows (the last one shorter)."""
+    pending: list[pa.Table] = []
+    count = 0
+    for part in parts:
+        while part.num_rows:
+            take = min(size - count, part.num_rows)
+            pending.append(part.slice(0, take))
+            part = part.slice(take)
+            count += take
+            if count == size:
+                yield pa.concat_tables(pending)
+                pending, count = [], 0
+    if pending:
+        yield pa.concat_tables(pending)
+
+
+def write_parquet(parts: Iterable[pa.Table], schema: pa.Schema, path: Path, row_group: int = PARQUET_ROW_GROUP
+                  ) -> int:
+    """zstd Parquet of the parts' rows, written atomically, in fixed row groups; returns the row count.
 
     Each row group is written from one contiguous copy of its rows, so the bytes depend on the rows
-    alone (not on how many batches or workers made the table) and only one group is copied at a time.
+    alone (not on how many batches, segments or workers made them) and only one group is held at a time.
     """
+    rows = 0
     with atomic_writer(path, "wb") as handle, pq.ParquetWriter(
-        handle, table.schema, compression="zstd", use_dictionary=True, write_statistics=True, store_schema=True
+        handle, schema, compression="zstd", use_dictionary=True, write_statistics=True, store_schema=True
     ) as writer:
-        for start in range(0, max(table.num_rows, 1), row_group):
-            writer.write_table(_window(table.slice(start, row_group)), row_group_size=row_group)
+        for window in windows(parts, row_group):
+            writer.write_table(_window(window), row_group_size=row_group)
+            rows += window.num_rows
+        if not rows:
+            writer.write_table(_window(schema.empty_table()), row_group_size=row_group)
+    return rows
 
 
 def read_parquet(path: Path) -> pa.Table:

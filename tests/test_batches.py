@@ -8,10 +8,10 @@ from pathlib import Path
 from conftest import SNAPSHOT
 
 from benchmarks.generate import generate
-from pipeline.batches import plan_batches, tables_from_cards
+from pipeline.batches import card_segments, plan_batches
 from pipeline.extract.inputs import collect_inputs
 from pipeline.extract.stage import extract
-from pipeline.normalise.stage import normalise_file
+from pipeline.normalise.stage import TABLE_FILES, normalise_file
 
 
 def test_copies_of_one_id_share_a_batch(source) -> None:
@@ -28,25 +28,33 @@ def test_changed_card_is_the_only_one_parsed_and_results_match(tmp_path: Path, s
     generate(cards, 600, seed=7)
     inputs = collect_inputs([cards])
     cache = tmp_path / "cache"
-    cold = tables_from_cards(inputs, source, workers=2, cache_dir=cache)
-    assert (cold.cards, cold.parsed) == (600, 600)
-    assert tables_from_cards(inputs, source, workers=2, cache_dir=cache).parsed == 0
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as cold:
+        assert (cold.cards, cold.parsed) == (600, 600)
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as again:
+        assert again.parsed == 0
     changed = cards / "17.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("Tulokset", "Tulokset nyt"), encoding="utf-8")
-    warm = tables_from_cards(inputs, source, workers=2, cache_dir=cache)
-    assert warm.parsed == 1
-    fresh = tables_from_cards(inputs, source, workers=1, cache_dir=None)
-    for name, table in fresh.tables.items():
-        assert warm.tables[name].cast(table.schema).equals(table), name
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as warm, \
+            card_segments(inputs, source, workers=1, cache_dir=None) as fresh:
+        assert warm.parsed == 1
+        for name in TABLE_FILES:
+            table = fresh.normalised(name)
+            assert warm.normalised(name).cast(table.schema).equals(table), name
+        for stored, made in zip(warm.segments, fresh.segments, strict=True):
+            assert stored.check.to_json() == made.check.to_json()
+            assert stored.check.findings.equals(made.check.findings)
+            for name, body in made.csv_bodies.items():
+                assert stored.csv_bodies[name].read_bytes() == body.read_bytes(), name
 
 
 def test_fused_path_equals_the_staged_commands(tmp_path: Path, source) -> None:
     cards = tmp_path / "cards"
     shutil.copytree(SNAPSHOT, cards)
-    generate(cards, 150, seed=3)
+    generate(cards, 400, seed=3)
     inputs = collect_inputs([cards])
-    fused = tables_from_cards(inputs, source, workers=2, cache_dir=None).tables
     extract(inputs, source, tmp_path / "records.jsonl", workers=2, cache_dir="off")
     staged = normalise_file(tmp_path / "records.jsonl", source, workers=1)
-    for name in staged:
-        assert fused[name].to_pylist() == staged[name].to_pylist(), name
+    with card_segments(inputs, source, workers=2, cache_dir=None) as fused:
+        assert len(fused.segments) > 1
+        for name in staged:
+            assert fused.normalised(name).to_pylist() == staged[name].to_pylist(), name

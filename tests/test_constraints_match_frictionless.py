@@ -18,7 +18,7 @@ import pytest
 from frictionless import validate
 
 from pipeline.publish.datapackage import datapackage, write_json
-from pipeline.publish.tables_out import write_csv
+from pipeline.publish.tables_out import Part, write_csv
 from pipeline.schema import TABLES, load_schema
 from pipeline.tables import to_arrow
 from pipeline.validate.constraints import check_foreign_keys, check_table
@@ -108,7 +108,7 @@ def planted_rows() -> dict[str, list[dict]]:
 
 def _package(folder: Path, tables: dict[str, pa.Table], source) -> Path:
     for name, table in tables.items():
-        write_csv(table, folder / "csv" / f"{name}.csv")
+        write_csv(name, [Part(lambda t=table: t)], folder / "csv" / f"{name}.csv")
     rows = {name: table.num_rows for name, table in tables.items()}
     descriptor = datapackage([load_schema(n) for n in TABLES], rows, folder, source, {})
     path = folder / "datapackage.json"

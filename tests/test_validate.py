@@ -74,8 +74,7 @@ def test_dataset_assertions() -> None:
     assert [f.severity for f in count_assertions(1, expect)] == ["error"]
     assert [f.severity for f in count_assertions(4, expect)] == ["warning"]
     assert count_assertions(2, expect) == []
-    table = pa.table({"status": pa.array(["ended", None, "ongoing", ""])})
-    findings = {f.check: f for f in fill_rate_assertions(table, expect)}
+    findings = {f.check: f for f in fill_rate_assertions({"status": 2}, 4, expect)}  # 2 of 4 filled
     assert "50.0%" in findings["dataset-fill-rate"].message
     assert findings["dataset-unknown-column"].severity == "error"
 

@@ -111,4 +111,4 @@ def normalise_file(path: Path, source: Source, workers: int = 1, batch: int = BA
 def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
     """build/tables/<name>.parquet for the validate stage."""
     for name, table in tables.items():
-        write_parquet(table, folder / f"{name}.parquet")
+        write_parquet([table], table.schema, folder / f"{name}.parquet")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,29 +19,39 @@ import pyarrow.compute as pc
 from ..atomic import recover_folder, staging_folder, swap_in_folder
 from ..schema import SCHEMAS_DIR, TABLES, load_schema
 from ..sources import Source
+from ..validate.stage import Validated
 from .datapackage import datapackage, write_json
 from .dcat import write_catalog
 from .files import published_file
 from .model import CatalogInput, PublishedTable
-from .tables_out import typed, write_table
+from .tables_out import Part, write_table
 
 REPORT = "reports/validation.json"
 
 
-def _date_bound(table: pa.Table, column: str, pick: str) -> date | None:
-    values = table.column(column)
+def _date_bound(values: pa.ChunkedArray, pick: str) -> date | datetime | None:
     if values.null_count == len(values):
         return None
     return (pc.min(values) if pick == "min" else pc.max(values)).as_py()
 
 
-def data_modified(projects: pa.Table) -> date | None:
+def project_dates(validated: Validated) -> pa.Table:
+    """The date columns of every published project (small: three values per project)."""
+    parts = [part.select(list(DATE_COLUMNS)) for part in validated.parts("projects")]
+    return pa.concat_tables(parts) if parts else load_schema("projects").arrow_schema().empty_table().select(
+        list(DATE_COLUMNS))
+
+
+DATE_COLUMNS = ("start_date", "end_date", "retrieved_at")
+
+
+def data_modified(dates: pa.Table) -> date | None:
     """When the data last changed: the newest retrieval of a published card (never the wall clock)."""
-    newest = _date_bound(projects, "retrieved_at", "max")
+    newest = _date_bound(dates.column("retrieved_at"), "max")
     return newest.date() if newest is not None else None
 
 
-def _catalog_input(out_dir: Path, tables: dict[str, pa.Table], rows: dict[str, int], source: Source,
+def _catalog_input(out_dir: Path, dates: pa.Table, rows: dict[str, int], source: Source,
                    params: dict) -> CatalogInput:
     published = tuple(
         PublishedTable(
@@ -52,38 +64,44 @@ def _catalog_input(out_dir: Path, tables: dict[str, pa.Table], rows: dict[str, i
         for name in TABLES
     )
     catalog = params.get("catalog", {})
-    modified = data_modified(tables["projects"]) or catalog.get("issued")
+    modified = data_modified(dates) or catalog.get("issued")
     return CatalogInput(
         base_url=params["public_base_url"], catalog=catalog, source=source, tables=published,
         datapackage=published_file(out_dir, "datapackage.json"), report=published_file(out_dir, REPORT),
-        temporal_start=_date_bound(tables["projects"], "start_date", "min"),
-        temporal_end=_date_bound(tables["projects"], "end_date", "max"),
+        temporal_start=_date_bound(dates.column("start_date"), "min"),
+        temporal_end=_date_bound(dates.column("end_date"), "max"),
         modified=modified,
     )
 
 
-def write_outputs(staged: Path, tables: dict[str, pa.Table], report: dict, source: Source, params: dict) -> None:
-    """Every output file into the (empty) folder `staged`; one table at a time, to bound memory."""
+def _parts(validated: Validated, name: str) -> Iterator[Part]:
+    """A table's published rows segment by segment, with the CSV lines a worker already rendered."""
+    if name == "quality":
+        yield Part(lambda: validated.quality)
+        return
+    for segment in validated.segments:
+        yield Part(partial(segment.published, name), segment.csv_bodies.get(name))
+
+
+def write_outputs(staged: Path, validated: Validated, source: Source, params: dict) -> None:
+    """Every output file into the (empty) folder `staged`; segment by segment, to bound memory."""
     (staged / "schemas").mkdir(parents=True, exist_ok=True)
     rows = {}
     for name in TABLES:
-        final = typed(name, tables[name])
-        write_table(name, final, staged)
-        rows[name] = final.num_rows
-        del final
+        rows[name] = write_table(name, partial(_parts, validated, name), staged)
         shutil.copyfile(SCHEMAS_DIR / f"{name}.json", staged / "schemas" / f"{name}.json")
-    write_json(report, staged / REPORT)
+    write_json(validated.report, staged / REPORT)
     package = datapackage([load_schema(n) for n in TABLES], rows, staged, source, params.get("catalog", {}))
     write_json(package, staged / "datapackage.json")
-    write_catalog(_catalog_input(staged, tables, rows, source, params), staged / "dcat")
+    write_catalog(_catalog_input(staged, project_dates(validated), rows, source, params), staged / "dcat")
 
 
-def publish(tables: dict[str, pa.Table], report: dict, source: Source, params: dict, out_dir: Path) -> None:
+def publish(validated: Validated, source: Source, params: dict, out_dir: Path) -> None:
     """Build outputs in a staging folder beside out_dir, then swap it in atomically."""
     recover_folder(out_dir)
     staged = staging_folder(out_dir)
     try:
-        write_outputs(staged, tables, report, source, params)
+        write_outputs(staged, validated, source, params)
         swap_in_folder(staged, out_dir)
     finally:
         if staged.exists():

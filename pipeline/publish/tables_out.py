@@ -7,6 +7,9 @@ as a formula by a spreadsheet: in the CSV it gets a leading apostrophe. Parquet 
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,6 +24,7 @@ FORMULA_START = r"^[=+\-@\t\r]"
 FORMULA_GUARD = "'"
 CSV_EOL = "\r\n"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+COPY_BLOCK = 1 << 20
 # projects rows carry kilobytes of text: smaller row groups keep the copy per group small
 ROW_GROUP_ROWS = {"projects": 8_192}
 
@@ -29,6 +33,11 @@ def typed(name: str, table: pa.Table) -> pa.Table:
     """The table cast to its published schema (required fields non-null); validate left it sorted by key."""
     schema = load_schema(name).arrow_schema()
     return table.select(schema.names).cast(schema)
+
+
+def in_order(name: str, table: pa.Table) -> pa.Table:
+    """The table's columns in schema order (what a CSV shows; no cast, so it also writes invalid rows)."""
+    return table.select(load_schema(name).field_names)
 
 
 def neutralise_formulas(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -55,14 +64,42 @@ def csv_view(table: pa.Table) -> pa.Table:
     return pa.table({name: _csv_column(table.column(name)) for name in table.column_names})
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
-    """RFC 4180 CSV, written atomically."""
-    options = pacsv.WriteOptions(eol=CSV_EOL, quoting_style="needed", quoting_header="needed")
+def csv_rows(table: pa.Table, sink: pa.NativeFile | object, *, header: bool) -> None:
+    """Write the table as RFC 4180 CSV (CRLF, quoted where needed), with or without the header line."""
+    options = pacsv.WriteOptions(include_header=header, eol=CSV_EOL, quoting_style="needed", quoting_header="needed")
+    pacsv.write_csv(csv_view(table), sink, write_options=options)
+
+
+def csv_body(name: str, table: pa.Table, path: Path) -> None:
+    """A segment's published rows as CSV lines without the header (rendered once, where the rows are made)."""
     with atomic_writer(path, "wb") as handle:
-        pacsv.write_csv(csv_view(table), handle, write_options=options)
+        csv_rows(in_order(name, table), handle, header=False)
 
 
-def write_table(name: str, table: pa.Table, out_dir: Path) -> None:
-    """csv/<name>.csv and parquet/<name>.parquet under out_dir."""
-    write_csv(table, out_dir / "csv" / f"{name}.csv")
-    write_parquet(table, out_dir / "parquet" / f"{name}.parquet", ROW_GROUP_ROWS.get(name, PARQUET_ROW_GROUP))
+@dataclass(frozen=True)
+class Part:
+    """Consecutive published rows of a table (loaded when needed), and their CSV lines if already rendered."""
+
+    table: Callable[[], pa.Table]
+    csv_body: Path | None = None
+
+
+def write_csv(name: str, parts: Iterable[Part], path: Path) -> None:
+    """The header, then each part's rows: the bytes are the same however the rows are cut into parts."""
+    schema = load_schema(name).arrow_schema()
+    with atomic_writer(path, "wb") as handle:
+        csv_rows(schema.empty_table(), handle, header=True)
+        for part in parts:
+            if part.csv_body is None:
+                csv_rows(in_order(name, part.table()), handle, header=False)
+            else:
+                with part.csv_body.open("rb") as body:
+                    shutil.copyfileobj(body, handle, COPY_BLOCK)
+
+
+def write_table(name: str, parts: Callable[[], Iterable[Part]], out_dir: Path) -> int:
+    """csv/<name>.csv and parquet/<name>.parquet under out_dir, streaming the parts; returns the row count."""
+    write_csv(name, parts(), out_dir / "csv" / f"{name}.csv")
+    tables = (typed(name, part.table()) for part in parts())
+    return write_parquet(tables, load_schema(name).arrow_schema(), out_dir / "parquet" / f"{name}.parquet",
+                         ROW_GROUP_ROWS.get(name, PARQUET_ROW_GROUP))

@@ -7,98 +7,78 @@ way. What is published then satisfies the schemas, and the report lists what was
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..findings import Finding
 from ..normalise.stage import finding_row
 from ..schema import load_schema
 from ..sources import Source
 from ..tables import decoded, to_arrow
 from .constraints import SchemaError, check_foreign_keys, check_table
 from .dataset import count_assertions, fill_rate_assertions
-from .rules import business_rules
+from .segment import PUBLISHED_TABLES, SegmentCheck, check_segment, kept
 
-CHILD_TABLES = ("funding", "organisations")
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment's normalised tables (loaded on demand) and what validating them decided."""
+
+    load: Callable[[], dict[str, pa.Table]]
+    check: SegmentCheck | None  # None: the tables were validated already (the staged `publish` command)
+    csv_bodies: dict[str, Path] = field(default_factory=dict)  # table -> its rows as CSV lines, rendered
+
+    def published(self, name: str) -> pa.Table:
+        """The segment's published rows of one table."""
+        return kept(self.load()[name], self.check.keep[name] if self.check else None)
+
+
+def in_memory(tables: dict[str, pa.Table]) -> Segment:
+    """Whole tables as one segment (the staged `validate` command, tests)."""
+    return Segment(lambda: tables, check_segment(tables))
+
+
+def validated_tables(tables: dict[str, pa.Table], report: dict) -> Validated:
+    """Tables and report as the validate stage wrote them (build/validated/), ready to publish."""
+    rows = {name: table.num_rows for name, table in tables.items()}
+    return Validated([Segment(lambda: tables, None)], tables["quality"], report, report.get("quarantined", []), rows)
 
 
 @dataclass
 class Validated:
-    """Tables to publish and the validation report."""
+    """What to publish, segment by segment, and the validation report."""
 
-    tables: dict[str, pa.Table]
+    segments: list[Segment]
+    quality: pa.Table
     report: dict
     quarantined: list[str]
+    rows: dict[str, int]
 
+    def parts(self, name: str) -> Iterator[pa.Table]:
+        """The published rows of one table, one segment at a time (in key order)."""
+        if name == "quality":
+            yield self.quality
+            return
+        for segment in self.segments:
+            yield segment.published(name)
 
-def _schema_finding(error: SchemaError, quarantines: bool) -> Finding:
-    return Finding(f"schema-{error.type}", "error", f"{error.table}.{error.field_name}",
-                   f"{error.table} row breaks its schema: {error.note}"
-                   + ("; the card is quarantined" if quarantines else "; the row is not published"),
-                   error.cell, quarantines=quarantines)
-
-
-def _column(table: pa.Table, name: str) -> list:
-    return table.column(name).to_pylist()
-
-
-def _keep_projects(table: pa.Table, keep: pa.Array) -> pa.Table:
-    """Rows of the kept projects; the table itself (no copy) when every row is kept."""
-    mask = pc.is_in(table.column("project_id"), value_set=keep)
-    return table if pc.all(mask).as_py() is not False else table.filter(mask)
-
-
-def _flagged(findings: pa.Table) -> set[str]:
-    """Cards whose extract or normalise findings already quarantine them."""
-    marked = findings.filter(pc.fill_null(findings.column("quarantined"), False))
-    return set(pc.unique(marked.column("card_id")).to_pylist())
-
-
-def _check_projects(tables: dict[str, pa.Table], cards: dict[str, str], findings: list[dict]
-                    ) -> tuple[pa.Table, list[SchemaError], set[str]]:
-    projects = tables["projects"]
-    errors = check_table(load_schema("projects"), projects)
-    ids = _column(projects, "project_id")
-    bad = {ids[e.row_index] for e in errors}
-    for e in errors:
-        card_id = ids[e.row_index] or "(no id)"
-        findings.append(finding_row(card_id, cards.get(card_id, card_id), _schema_finding(e, True)))
-    quarantined = bad | _flagged(tables["findings"])
-    keep = pa.array(sorted(set(ids) - quarantined), pa.string())
-    return _keep_projects(projects, keep), errors, quarantined
-
-
-def _check_child(name: str, table: pa.Table, cards: dict[str, str], findings: list[dict]
-                 ) -> tuple[pa.Table, list[SchemaError]]:
-    errors = check_table(load_schema(name), table)
-    if not errors:
-        return table, errors
-    ids = _column(table, "project_id")
-    for e in errors:
-        card_id = ids[e.row_index] or "(no id)"
-        findings.append(finding_row(card_id, cards.get(card_id, card_id), _schema_finding(e, False)))
-    mask = [True] * table.num_rows
-    for e in errors:
-        mask[e.row_index] = False
-    return table.filter(pa.array(mask)), errors
-
-
-def _business_rules(projects: pa.Table, funding: pa.Table, cards: dict[str, str], findings: list[dict]) -> None:
-    for project_id, finding in business_rules(projects, funding):
-        findings.append(finding_row(project_id, cards.get(project_id, project_id), finding))
+    @property
+    def tables(self) -> dict[str, pa.Table]:
+        """Every published table whole (the staged commands and tests; `run` streams the parts)."""
+        return {name: pa.concat_tables(list(self.parts(name))) for name in (*PUBLISHED_TABLES, "quality")}
 
 
 QUALITY_ORDER = ("card_id", "not_error", "check", "field", "message", "raw_value")
 
 
-def _quality(earlier: pa.Table, new_rows: list[dict], published: pa.Array) -> pa.Table:
+def _quality(findings: list[pa.Table], published: pa.Array) -> pa.Table:
     """All findings in a fixed order, numbered within each card, linked to the project when it is published."""
     schema = load_schema("quality").arrow_schema()
-    new = to_arrow("quality", new_rows).cast(earlier.schema)
-    table = pa.concat_tables([earlier, new]).unify_dictionaries().combine_chunks()
+    table = pa.concat_tables([f.cast(findings[0].schema) for f in findings]).unify_dictionaries().combine_chunks()
     text = {name: pc.fill_null(decoded(table.column(name)), "") for name in QUALITY_ORDER if name != "not_error"}
     text["not_error"] = pc.not_equal(decoded(table.column("severity")), "error")
     order = pc.sort_indices(pa.table(text), sort_keys=[(name, "ascending") for name in QUALITY_ORDER])
@@ -114,44 +94,62 @@ def _quality(earlier: pa.Table, new_rows: list[dict], published: pa.Array) -> pa
     return table.select(schema.names).cast(schema)
 
 
-def _cards(projects: pa.Table, findings: pa.Table) -> dict[str, str]:
-    """Per card id, the input it came from: the page URL, the file named at extract, or the id itself."""
-    cards = {pid: url or pid for pid, url in zip(_column(projects, "project_id"), _column(projects, "source_url"),
-                                                 strict=True)}
-    named = findings.select(["card_id", "card"]).group_by(["card_id", "card"], use_threads=False).aggregate([])
-    cards.update(zip(_column(named, "card_id"), _column(named, "card"), strict=True))
-    return cards
+def _offset(errors: list[SchemaError], by: int) -> list[SchemaError]:
+    return [SchemaError(e.table, e.type, e.row_index + by, e.field_name, e.cell, e.note) for e in errors]
 
 
-def _task(name: str, table: pa.Table, errors: list[SchemaError]) -> dict:
+def _report_errors(segments: list[Segment], name: str) -> list[SchemaError]:
+    """A table's errors with row numbers counted over all segments, as if it had been checked whole."""
+    errors: list[SchemaError] = []
+    offset = 0
+    for segment in segments:
+        errors += _offset(segment.check.errors[name], offset)
+        offset += segment.check.checked_rows[name]
+    offset = 0
+    for segment in segments:
+        errors += _offset(segment.check.foreign_key_errors.get(name, []), offset)
+        offset += segment.check.published_rows[name]
+    return errors
+
+
+def _dataset_findings(segments: list[Segment], published: int, source: Source) -> pa.Table:
+    """Findings about the whole dataset: project counts and fill rates against what source.yml expects."""
+    filled: dict[str, int] = {}
+    for segment in segments:
+        for column, count in segment.check.filled.items():
+            filled[column] = filled.get(column, 0) + count
+    found = [*count_assertions(published, source.expect), *fill_rate_assertions(filled, published, source.expect)]
+    return to_arrow("quality", [finding_row(source.key, source.key, f) for f in found])
+
+
+def _task(name: str, rows: int, errors: list[SchemaError]) -> dict:
+    labels = load_schema(name).field_names
     return {"name": name, "type": "table", "place": f"{name}.csv", "valid": not errors,
-            "labels": table.column_names, "stats": {"errors": len(errors), "rows": table.num_rows,
-                                                    "fields": table.num_columns},
+            "labels": labels, "stats": {"errors": len(errors), "rows": rows, "fields": len(labels)},
             "errors": [e.to_dict() for e in errors]}
 
 
-def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
-    """Validate normalised tables; returns what to publish and a Frictionless-style report."""
-    findings: list[dict] = []  # raised here; the earlier stages' findings stay in tables["findings"]
-    cards = _cards(tables["projects"], tables["findings"])
-    projects, project_errors, quarantined = _check_projects(tables, cards, findings)
-    keep = projects.column("project_id").combine_chunks()
-    checked = {"projects": projects}
-    tasks_errors = {"projects": project_errors}
-    for name in CHILD_TABLES:
-        checked[name], tasks_errors[name] = _check_child(name, _keep_projects(tables[name], keep), cards, findings)
-    for name in CHILD_TABLES:
-        tasks_errors[name] += check_foreign_keys(load_schema(name), checked[name], checked)
-    _business_rules(projects, checked["funding"], cards, findings)
-    for finding in [*count_assertions(projects.num_rows, source.expect),
-                    *fill_rate_assertions(projects, source.expect)]:
-        findings.append(finding_row(source.key, source.key, finding))
-    quality = _quality(tables["findings"], findings, keep)
-    tasks_errors["quality"] = check_table(load_schema("quality"), quality)
-    tasks_errors["quality"] += check_foreign_keys(load_schema("quality"), quality, {**checked, "quality": quality})
-    checked["quality"] = quality
-    tasks = [_task(name, checked[name], tasks_errors[name]) for name in ("projects", *CHILD_TABLES, "quality")]
-    total = sum(len(e) for e in tasks_errors.values())
+def combine(segments: list[Segment], source: Source) -> Validated:
+    """The segments' checks plus what needs the whole dataset: assertions, the quality table, the report."""
+    rows = {name: sum(s.check.published_rows[name] for s in segments) for name in PUBLISHED_TABLES}
+    ids = [s.load()["projects"].column("project_id") for s in segments]
+    published = pa.concat_arrays([kept(pa.table({"id": c}), s.check.keep["projects"]).column("id").combine_chunks()
+                                  for c, s in zip(ids, segments, strict=True)] or [pa.array([], pa.string())])
+    findings = [s.check.findings for s in segments] + [_dataset_findings(segments, rows["projects"], source)]
+    quality = _quality(findings, published)
+    rows["quality"] = quality.num_rows
+    errors = {name: _report_errors(segments, name) for name in PUBLISHED_TABLES}
+    schema = load_schema("quality")
+    errors["quality"] = check_table(schema, quality) + check_foreign_keys(
+        schema, quality, {"projects": pa.table({"project_id": published}), "quality": quality})
+    tasks = [_task(name, rows[name], errors[name]) for name in (*PUBLISHED_TABLES, "quality")]
+    total = sum(len(e) for e in errors.values())
+    quarantined = sorted(pid for s in segments for pid in s.check.quarantined)
     report = {"valid": total == 0, "stats": {"tasks": len(tasks), "errors": total},
-              "quarantined": sorted(quarantined), "errors": [], "tasks": tasks}
-    return Validated(checked, report, sorted(quarantined))
+              "quarantined": quarantined, "errors": [], "tasks": tasks}
+    return Validated(segments, quality, report, quarantined, rows)
+
+
+def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
+    """Validate whole normalised tables; returns what to publish and a Frictionless-style report."""
+    return combine([in_memory(tables)], source)
