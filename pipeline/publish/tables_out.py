@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from ..atomic import atomic_writer
 from ..schema import load_schema
-from ..tables import PARQUET_ROW_GROUP, decoded, write_parquet
+from ..tables import PARQUET_ROW_GROUP, decoded, relaxed, write_parquet
 
 FORMULA_START = r"^[=+\-@\t\r]"
 FORMULA_GUARD = "'"
@@ -36,8 +36,9 @@ def typed(name: str, table: pa.Table) -> pa.Table:
 
 
 def in_order(name: str, table: pa.Table) -> pa.Table:
-    """The table's columns in schema order (what a CSV shows; no cast, so it also writes invalid rows)."""
-    return table.select(load_schema(name).field_names)
+    """The table in its published column order and types, nulls allowed anywhere (what its CSV shows)."""
+    schema = relaxed(load_schema(name).arrow_schema())
+    return table.select(schema.names).cast(schema)
 
 
 def neutralise_formulas(column: pa.ChunkedArray) -> pa.ChunkedArray:
