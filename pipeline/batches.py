@@ -116,10 +116,13 @@ def _batch_name(batch: Batch, keys: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps([batch.fingerprint, sorted(keys)]).encode()).hexdigest()
 
 
+def _arrow_file(folder: Path, name: str, table: str) -> Path:
+    return folder / f"{name}.{table}.arrow"
+
+
 def _files(folder: Path, name: str) -> dict[str, Path]:
     """Every file of one segment; keys.json is written last, so a segment without it is incomplete."""
-    files = {table: folder / f"{name}.{table}.arrow" for table in TABLE_FILES}
-    files["checked-findings"] = folder / f"{name}.checked-findings.arrow"
+    files = {table: _arrow_file(folder, name, table) for table in (*TABLE_FILES, "checked-findings")}
     files.update({f"{table}.csv": folder / f"{name}.{table}.csv" for table in PUBLISHED_TABLES})
     files["check"] = folder / f"{name}.check.json"
     files["keys"] = folder / f"{name}.keys.json"
@@ -143,8 +146,12 @@ def _read_arrow(path: Path) -> pa.Table:
 
 def load_tables(folder: Path, name: str) -> dict[str, pa.Table]:
     """A stored segment's normalised tables, memory-mapped (no copy: pages are read as the tables are used)."""
-    files = _files(folder, name)
-    return {table: _read_arrow(files[table]) for table in TABLE_FILES}
+    return {table: load_table(folder, name, table) for table in TABLE_FILES}
+
+
+def load_table(folder: Path, name: str, table: str) -> pa.Table:
+    """One normalised table of a stored segment, memory-mapped."""
+    return _read_arrow(_arrow_file(folder, name, table))
 
 
 def load_segment(folder: Path, name: str) -> Segment:
@@ -152,7 +159,7 @@ def load_segment(folder: Path, name: str) -> Segment:
     files = _files(folder, name)
     check = SegmentCheck.from_json(json.loads(files["check"].read_text(encoding="utf-8")),
                                    _read_arrow(files["checked-findings"]))
-    return Segment(partial(load_tables, folder, name), check,
+    return Segment(partial(load_table, folder, name), check,
                    {table: files[f"{table}.csv"] for table in PUBLISHED_TABLES})
 
 
@@ -249,7 +256,7 @@ class CardSegments:
     def normalised(self, name: str) -> pa.Table:
         """One normalised table whole, every segment's rows in order (tests and small inputs)."""
         schema = relaxed(load_schema(SCHEMA_OF[name]).arrow_schema())
-        parts = [segment.load()[name].cast(schema) for segment in self.segments]
+        parts = [segment.load(name).cast(schema) for segment in self.segments]
         return pa.concat_tables(parts).unify_dictionaries() if parts else schema.empty_table()
 
 

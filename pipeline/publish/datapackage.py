@@ -9,7 +9,7 @@ from typing import Any
 from ..atomic import atomic_writer
 from ..schema import TableSchema
 from ..sources import Source
-from .files import published_file
+from .files import FileFacts
 from .tables_out import FORMULA_GUARD
 
 CSV_NOTE = (f"Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) "
@@ -22,9 +22,9 @@ def licence(source: Source) -> dict[str, str]:
             "title": source.licence.get("title", "Creative Commons Attribution 4.0")}
 
 
-def resource(schema: TableSchema, out_dir: Path, source: Source, rows: int) -> dict[str, Any]:
+def resource(schema: TableSchema, files: FileFacts, source: Source, rows: int) -> dict[str, Any]:
     """The resource descriptor of one published CSV."""
-    facts = published_file(out_dir, f"csv/{schema.name}.csv")
+    facts = files(f"csv/{schema.name}.csv")
     return {
         "name": schema.name,
         "path": facts.path,
@@ -45,7 +45,7 @@ def resource(schema: TableSchema, out_dir: Path, source: Source, rows: int) -> d
     }
 
 
-def datapackage(schemas: list[TableSchema], rows: dict[str, int], out_dir: Path, source: Source,
+def datapackage(schemas: list[TableSchema], rows: dict[str, int], files: FileFacts, source: Source,
                 catalog: dict[str, Any]) -> dict[str, Any]:
     """The whole package descriptor."""
     return {
@@ -56,7 +56,7 @@ def datapackage(schemas: list[TableSchema], rows: dict[str, int], out_dir: Path,
         "licenses": [licence(source)],
         "sources": [{"title": source.title.get("en", source.key), "path": source.page_url}],
         "keywords": list(catalog.get("keywords", {}).get("en", [])),
-        "resources": [resource(s, out_dir, source, rows[s.name]) for s in schemas],
+        "resources": [resource(s, files, source, rows[s.name]) for s in schemas],
     }
 
 

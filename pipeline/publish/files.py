@@ -25,3 +25,17 @@ def published_file(out_dir: Path, relative: str) -> PublishedFile:
     path = out_dir / relative
     media_type, file_type = TYPES[path.suffix]
     return PublishedFile(relative, path.stat().st_size, sha256_file(path), media_type, file_type)
+
+
+class FileFacts:
+    """Facts of the files in one output folder, each file read and hashed once however often it is described."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self._known: dict[str, PublishedFile] = {}
+
+    def __call__(self, relative: str) -> PublishedFile:
+        """The facts of out_dir/relative (computed on first use; the file must not change afterwards)."""
+        if relative not in self._known:
+            self._known[relative] = published_file(self.out_dir, relative)
+        return self._known[relative]

@@ -28,24 +28,25 @@ from .segment import PUBLISHED_TABLES, SegmentCheck, check_segment, kept
 class Segment:
     """One segment's normalised tables (loaded on demand) and what validating them decided."""
 
-    load: Callable[[], dict[str, pa.Table]]
+    load: Callable[[str], pa.Table]  # a normalised table by name
     check: SegmentCheck | None  # None: the tables were validated already (the staged `publish` command)
     csv_bodies: dict[str, Path] = field(default_factory=dict)  # table -> its rows as CSV lines, rendered
 
     def published(self, name: str) -> pa.Table:
         """The segment's published rows of one table."""
-        return kept(self.load()[name], self.check.keep[name] if self.check else None)
+        return kept(self.load(name), self.check.keep[name] if self.check else None)
 
 
 def in_memory(tables: dict[str, pa.Table]) -> Segment:
     """Whole tables as one segment (the staged `validate` command, tests)."""
-    return Segment(lambda: tables, check_segment(tables))
+    return Segment(tables.__getitem__, check_segment(tables))
 
 
 def validated_tables(tables: dict[str, pa.Table], report: dict) -> Validated:
     """Tables and report as the validate stage wrote them (build/validated/), ready to publish."""
     rows = {name: table.num_rows for name, table in tables.items()}
-    return Validated([Segment(lambda: tables, None)], tables["quality"], report, report.get("quarantined", []), rows)
+    return Validated([Segment(tables.__getitem__, None)], tables["quality"], report, report.get("quarantined", []),
+                     rows)
 
 
 @dataclass
@@ -132,7 +133,7 @@ def _task(name: str, rows: int, errors: list[SchemaError]) -> dict:
 def combine(segments: list[Segment], source: Source) -> Validated:
     """The segments' checks plus what needs the whole dataset: assertions, the quality table, the report."""
     rows = {name: sum(s.check.published_rows[name] for s in segments) for name in PUBLISHED_TABLES}
-    ids = [s.load()["projects"].column("project_id") for s in segments]
+    ids = [s.load("projects").column("project_id") for s in segments]
     published = pa.concat_arrays([kept(pa.table({"id": c}), s.check.keep["projects"]).column("id").combine_chunks()
                                   for c, s in zip(ids, segments, strict=True)] or [pa.array([], pa.string())])
     findings = [s.check.findings for s in segments] + [_dataset_findings(segments, rows["projects"], source)]
