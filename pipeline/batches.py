@@ -18,9 +18,10 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache, partial
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from .validate.stage import Segment
 BATCH_CARDS = 256
 PARALLEL_MIN_CARDS = 64
 CACHE_FORMAT = "segments-1"
+RACY_NS = 2_000_000_000  # a card file modified this close to when it was recorded is hashed again
 _PIPELINE = Path(__file__).resolve().parent
 _CODE = ("extract/*.py", "normalise/*.py", "validate/*.py", "publish/tables_out.py", "findings.py", "sources.py",
          "schema.py", "tables.py", "batches.py")
@@ -101,19 +103,58 @@ def plan_batches(inputs: list[CardInput], source: Source, size: int = BATCH_CARD
     return batches
 
 
-def project_keys(batch: Batch, contents: list[bytes | str]) -> dict[str, str]:
+def _project_id(batch: Batch, inp: CardInput) -> str:
+    return f"{batch.source.id_prefix}-{inp.native_id}"
+
+
+def content_digest(data: bytes | str) -> str:
+    """What a card's rows depend on of its file: the SHA-256 of its bytes, or why it could not be read."""
+    return hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data
+
+
+def project_keys(batch: Batch, digests: list[str]) -> dict[str, str]:
     """Per project id, a key of everything its rows depend on: the code and each copy's provenance and bytes."""
     copies: dict[str, list] = {}
-    for inp, data in zip(batch.inputs, contents, strict=True):
-        content = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data  # or why unreadable
-        copies.setdefault(f"{batch.source.id_prefix}-{inp.native_id}", []).append(card_identity(inp, content))
+    for inp, digest in zip(batch.inputs, digests, strict=True):
+        copies.setdefault(_project_id(batch, inp), []).append(card_identity(inp, digest))
     return {pid: hashlib.sha256(json.dumps([batch.fingerprint, cards], ensure_ascii=False).encode()).hexdigest()
             for pid, cards in copies.items()}
 
 
-def _batch_name(batch: Batch, keys: dict[str, str]) -> str:
+def _batch_name(batch: Batch) -> str:
     """The batch's file stem: the run fingerprint and which project ids it holds (not their content)."""
-    return hashlib.sha256(json.dumps([batch.fingerprint, sorted(keys)]).encode()).hexdigest()
+    ids = sorted({_project_id(batch, inp) for inp in batch.inputs})
+    return hashlib.sha256(json.dumps([batch.fingerprint, ids]).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored segment's per-project keys, and what each card file was (stat and digest) when it was read.
+
+    A card whose size, times, inode and device are what they were is not read again to be hashed:
+    the digest recorded then is used. Like git's index, a file changed less than RACY_NS before it
+    was recorded is not trusted (a same-size rewrite could share its timestamp) and is hashed again.
+    """
+
+    keys: dict[str, str]
+    seen: dict[str, list]  # card path -> [stat, digest]
+    recorded_ns: int
+
+    def digest(self, path: str, stat: list[int] | None) -> str | None:
+        """The recorded digest of a card file that is unchanged since, else None."""
+        prior = self.seen.get(path)
+        if stat is None or prior is None or prior[0] != stat or stat[1] > self.recorded_ns - RACY_NS:
+            return None
+        return prior[1]
+
+
+def file_stat(path: str | os.PathLike[str]) -> list[int] | None:
+    """Size, modification and change times, inode and device of a file (None when it cannot be read)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
 def _arrow_file(folder: Path, name: str, table: str) -> Path:
@@ -129,15 +170,22 @@ def _files(folder: Path, name: str) -> dict[str, Path]:
     return files
 
 
-def _stored_keys(folder: Path, name: str) -> dict[str, str] | None:
-    """The per-project keys of a stored segment, or None when there is no complete one."""
+def _stored(folder: Path, name: str) -> Stored | None:
+    """What a stored segment was made from, or None when there is no complete one."""
     files = _files(folder, name)
     if not all(path.is_file() for path in files.values()):
         return None
     try:
-        return json.loads(files["keys"].read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(files["keys"].read_text(encoding="utf-8"))
+        return Stored(data["keys"], data["seen"], data["recorded_ns"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _write_json(data: object, path: Path) -> None:
+    tmp = _temporary(path)
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _read_arrow(path: Path) -> pa.Table:
@@ -174,7 +222,7 @@ def _write_arrow(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _store(folder: Path, name: str, keys: dict[str, str], tables: dict[str, pa.Table]) -> None:
+def _store(folder: Path, name: str, stored: Stored, tables: dict[str, pa.Table]) -> None:
     """Validate the segment's tables and store them, the check and the published rows as CSV lines."""
     folder.mkdir(parents=True, exist_ok=True)
     files = _files(folder, name)
@@ -184,17 +232,15 @@ def _store(folder: Path, name: str, keys: dict[str, str], tables: dict[str, pa.T
     _write_arrow(check.findings, files["checked-findings"])
     for table in PUBLISHED_TABLES:
         csv_body(table, kept(tables[table], check.keep[table]), files[f"{table}.csv"])
-    for key, data in (("check", check.to_json()), ("keys", keys)):
-        tmp = _temporary(files[key])
-        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, files[key])
+    _write_json(check.to_json(), files["check"])
+    _write_json(asdict(stored), files["keys"])
 
 
-def _normalised(batch: Batch, contents: list[bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
+def _normalised(batch: Batch, contents: dict[int, bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
     """Parse, merge and normalise the batch's cards (only those of the project ids in `only`, if given)."""
     source = batch.source
-    records = [record_from(inp, data, source) for inp, data in zip(batch.inputs, contents, strict=True)
-               if only is None or f"{source.id_prefix}-{inp.native_id}" in only]
+    records = [record_from(inp, contents[i] if i in contents else card_bytes(inp), source)
+               for i, inp in enumerate(batch.inputs) if only is None or _project_id(batch, inp) in only]
     rows = Tables()
     for record in merge_duplicates(records, source):
         normalise_record(record, source, rows)
@@ -216,23 +262,36 @@ def _merge(kept_tables: dict[str, pa.Table], fresh: dict[str, pa.Table], unchang
 def run_batch(batch: Batch) -> BatchResult:
     """One batch to a stored segment: kept when nothing changed, re-parsing only the changed cards otherwise.
 
-    The segment goes back to the main process as a name in the folder, which it memory-maps,
-    rather than through a pipe.
+    Cards unchanged on disk since they were stored are not even read (see Stored). The segment goes
+    back to the main process as a name in the folder, which it memory-maps, rather than through a pipe.
     """
-    contents = [card_bytes(inp) for inp in batch.inputs]
     folder = batch.folder
-    keys = project_keys(batch, contents)
-    name = _batch_name(batch, keys)
-    stored_keys = _stored_keys(folder, name)
-    changed = {pid for pid, key in keys.items() if stored_keys is None or stored_keys.get(pid) != key}
-    if stored_keys is not None and not changed:
+    name = _batch_name(batch)
+    stored = _stored(folder, name)
+    stats = [file_stat(inp.path) for inp in batch.inputs]
+    contents: dict[int, bytes | str] = {}
+    digests = []
+    for i, (inp, stat) in enumerate(zip(batch.inputs, stats, strict=True)):
+        known = stored.digest(os.fspath(inp.path), stat) if stored else None
+        if known is None:
+            contents[i] = card_bytes(inp)
+            known = content_digest(contents[i])
+        digests.append(known)
+    keys = project_keys(batch, digests)
+    seen = {os.fspath(inp.path): [stat, digest] for inp, stat, digest in zip(batch.inputs, stats, digests, strict=True)
+            if stat is not None}
+    now = Stored(keys, seen, time.time_ns())
+    changed = {pid for pid, key in keys.items() if stored is None or stored.keys.get(pid) != key}
+    if stored is not None and not changed:
+        if contents:  # files touched but unchanged: record their new stat, so they are not read next time
+            _write_json(asdict(now), _files(folder, name)["keys"])
         for path in _files(folder, name).values():
             os.utime(path)
         return BatchResult(name, len(batch.inputs), 0)
-    fresh = _normalised(batch, contents, changed if stored_keys is not None else None)
-    tables = fresh if stored_keys is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
-    _store(folder, name, keys, tables)
-    parsed = sum(1 for inp in batch.inputs if f"{batch.source.id_prefix}-{inp.native_id}" in changed)
+    fresh = _normalised(batch, contents, changed if stored is not None else None)
+    tables = fresh if stored is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
+    _store(folder, name, now, tables)
+    parsed = sum(1 for inp in batch.inputs if _project_id(batch, inp) in changed)
     return BatchResult(name, len(batch.inputs), parsed)
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 from conftest import SNAPSHOT
 
 from benchmarks.generate import generate
+from pipeline import batches
 from pipeline.batches import card_segments, plan_batches
 from pipeline.extract.inputs import collect_inputs
-from pipeline.extract.stage import extract
+from pipeline.extract.stage import card_bytes, extract
 from pipeline.normalise.stage import TABLE_FILES, normalise_file
 
 
@@ -58,3 +61,31 @@ def test_fused_path_equals_the_staged_commands(tmp_path: Path, source) -> None:
         assert len(fused.segments) > 1
         for name in staged:
             assert fused.normalised(name).to_pylist() == staged[name].to_pylist(), name
+
+
+def test_unchanged_card_files_are_not_read_again(tmp_path: Path, source, monkeypatch) -> None:
+    cards = tmp_path / "cards"
+    generate(cards, 40, seed=5)
+    past = time.time() - 3600
+    for path in cards.glob("*.txt"):
+        os.utime(path, (past, past))  # older than the racy window when first recorded
+    inputs = collect_inputs([cards])
+    reads: list[str] = []
+
+    def counting(inp):
+        reads.append(inp.name)
+        return card_bytes(inp)
+
+    monkeypatch.setattr(batches, "card_bytes", counting)
+    cache = tmp_path / "cache"
+    with card_segments(inputs, source, workers=1, cache_dir=cache) as cold:
+        assert cold.parsed == len(reads) == 40
+    reads.clear()
+    with card_segments(inputs, source, workers=1, cache_dir=cache) as again:
+        assert (again.parsed, reads) == (0, [])
+    changed = cards / "7.txt"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("Tulokset", "Tulokzet"), encoding="utf-8")  # same size
+    os.utime(changed, (past, past))  # and the same modification time: the change time still differs
+    with card_segments(inputs, source, workers=1, cache_dir=cache) as warm:
+        assert (warm.parsed, reads) == (1, ["7.txt"])

@@ -123,7 +123,7 @@ def test_686_value_on_label_line_and_results_stop_at_next_heading(source) -> Non
 def test_same_id_on_two_hosts_is_one_project(source) -> None:
     inputs = [i for i in collect_inputs([SNAPSHOT]) if i.native_id == "686"]
     assert {i.host for i in inputs} == {"www.oukapalvelut.fi", "oulu2.ouka.fi"}
-    records = [parse_card(i, i.path.read_bytes(), source) for i in reversed(inputs)]
+    records = [parse_card(i, Path(i.path).read_bytes(), source) for i in reversed(inputs)]
     (merged,) = merge_duplicates(records, source)
     assert merged.host == "www.oukapalvelut.fi"
     assert [a["host"] for a in merged.alternates] == ["oulu2.ouka.fi"]

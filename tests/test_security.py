@@ -193,7 +193,7 @@ def test_manifest_names_cannot_leave_the_input_folder(tmp_path: Path) -> None:
     folder = tmp_path / "cards"
     _write_hostile_folder(folder, secret)
     inputs = collect_inputs([folder])
-    assert {i.path.resolve().parent for i in inputs} == {folder.resolve()}
+    assert {Path(i.path).resolve().parent for i in inputs} == {folder.resolve()}
     assert all(SAFE_ID.fullmatch(i.native_id) and ".." not in i.native_id for i in inputs)
     assert {i.native_id for i in inputs} >= {"etc-passwd", "1-2F--2F", "x", "card"}
 

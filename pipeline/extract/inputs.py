@@ -11,7 +11,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import UserError
@@ -24,9 +24,13 @@ _ID_BAD_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 
 @dataclass(frozen=True)
 class CardInput:
-    """One card file and its provenance."""
+    """One card file and its provenance.
 
-    path: Path
+    The path is kept as text (a Path is accepted too): a hundred thousand of them go to the worker
+    processes, and text pickles many times faster than Path objects.
+    """
+
+    path: str | os.PathLike[str]
     name: str
     native_id: str
     url: str | None = None
@@ -90,7 +94,7 @@ def _from_manifest(folder: Path, entry: dict) -> CardInput | None:
         return None
     url = _text(entry, "url")
     raw_id = entry.get("native_id") or (id_from_url(url) if url else None) or Path(name).stem
-    return CardInput(folder / name, name, safe_native_id(str(raw_id)), url,
+    return CardInput(os.path.join(folder, name), name, safe_native_id(str(raw_id)), url,
                      _text(entry, "retrieved_at"), _text(entry, "content_type"))
 
 
@@ -115,8 +119,8 @@ def _folder_inputs(folder: Path) -> list[CardInput]:
     listed = {i.name for i in inputs}
     for rel in _card_files(folder):
         if rel not in listed:
-            path = folder / rel
-            inputs.append(CardInput(path, rel, safe_native_id(path.stem)))
+            stem = PurePosixPath(rel).stem
+            inputs.append(CardInput(os.path.join(folder, rel), rel, safe_native_id(stem)))
     return inputs
 
 
@@ -126,7 +130,7 @@ def _path_inputs(path: Path) -> list[CardInput]:
     if path.is_file():
         pages = _manifest_pages(path.parent)
         from_manifest = _from_manifest(path.parent, pages[path.name]) if path.name in pages else None
-        return [from_manifest or CardInput(path, path.name, safe_native_id(path.stem))]
+        return [from_manifest or CardInput(str(path), path.name, safe_native_id(path.stem))]
     raise UserError(f"input not found: {path}")
 
 
@@ -139,4 +143,4 @@ def collect_inputs(paths: list[Path]) -> list[CardInput]:
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
             raise UserError(f"cannot read input {path}: {exc.strerror or exc}{where}") from exc
-    return sorted(inputs, key=lambda i: (i.name, str(i.path)))
+    return sorted(inputs, key=lambda i: (i.name, os.fspath(i.path)))

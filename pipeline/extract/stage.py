@@ -49,10 +49,11 @@ def record_from(inp: CardInput, data: bytes | str, source: Source) -> CardRecord
 def card_bytes(inp: CardInput) -> bytes | str:
     """The card's bytes, or the reason (a finding message) why it cannot be read."""
     try:
-        size = inp.path.stat().st_size
+        size = os.stat(inp.path).st_size
         if size > MAX_CARD_BYTES:
             return f"card-too-large:card file is {size} bytes, over the {MAX_CARD_BYTES}-byte limit; not read"
-        return inp.path.read_bytes()
+        with open(inp.path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         return f"unreadable-card:cannot read card file: {exc.strerror}"
 
