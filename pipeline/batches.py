@@ -112,11 +112,11 @@ def content_digest(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data
 
 
-def project_keys(batch: Batch, digests: list[str]) -> dict[str, str]:
+def project_keys(batch: Batch, identities: list[list]) -> dict[str, str]:
     """Per project id, a key of everything its rows depend on: the code and each copy's provenance and bytes."""
     copies: dict[str, list] = {}
-    for inp, digest in zip(batch.inputs, digests, strict=True):
-        copies.setdefault(_project_id(batch, inp), []).append(card_identity(inp, digest))
+    for inp, identity in zip(batch.inputs, identities, strict=True):
+        copies.setdefault(_project_id(batch, inp), []).append(identity)
     return {pid: hashlib.sha256(json.dumps([batch.fingerprint, cards], ensure_ascii=False).encode()).hexdigest()
             for pid, cards in copies.items()}
 
@@ -129,7 +129,7 @@ def _batch_name(batch: Batch) -> str:
 
 @dataclass(frozen=True)
 class Stored:
-    """A stored segment's per-project keys, and what each card file was (stat and digest) when it was read.
+    """A stored segment's per-project keys, and what each card file was (stat and identity) when it was read.
 
     A card whose size, times, inode and device are what they were is not read again to be hashed:
     the digest recorded then is used. Like git's index, a file changed less than RACY_NS before it
@@ -137,7 +137,7 @@ class Stored:
     """
 
     keys: dict[str, str]
-    seen: dict[str, list]  # card path -> [stat, digest]
+    seen: dict[str, list]  # card path -> [stat, card identity (provenance and content digest)]
     recorded_ns: int
 
     def digest(self, path: str, stat: list[int] | None) -> str | None:
@@ -145,7 +145,11 @@ class Stored:
         prior = self.seen.get(path)
         if stat is None or prior is None or prior[0] != stat or stat[1] > self.recorded_ns - RACY_NS:
             return None
-        return prior[1]
+        return prior[1][-1]
+
+    def same_cards(self, seen: dict[str, list]) -> bool:
+        """True when every card is the file it was, with the same provenance (then every key is the same)."""
+        return seen == self.seen
 
 
 def file_stat(path: str | os.PathLike[str]) -> list[int] | None:
@@ -268,31 +272,38 @@ def run_batch(batch: Batch) -> BatchResult:
     folder = batch.folder
     name = _batch_name(batch)
     stored = _stored(folder, name)
-    stats = [file_stat(inp.path) for inp in batch.inputs]
     contents: dict[int, bytes | str] = {}
-    digests = []
-    for i, (inp, stat) in enumerate(zip(batch.inputs, stats, strict=True)):
-        known = stored.digest(os.fspath(inp.path), stat) if stored else None
-        if known is None:
+    seen: dict[str, list] = {}
+    identities = []
+    for i, inp in enumerate(batch.inputs):
+        path, stat = os.fspath(inp.path), file_stat(inp.path)
+        digest = stored.digest(path, stat) if stored else None
+        if digest is None:
             contents[i] = card_bytes(inp)
-            known = content_digest(contents[i])
-        digests.append(known)
-    keys = project_keys(batch, digests)
-    seen = {os.fspath(inp.path): [stat, digest] for inp, stat, digest in zip(batch.inputs, stats, digests, strict=True)
-            if stat is not None}
+            digest = content_digest(contents[i])
+        identities.append(card_identity(inp, digest))
+        if stat is not None:
+            seen[path] = [stat, identities[-1]]
+    if stored is not None and not contents and stored.same_cards(seen):
+        return _kept(folder, name, len(batch.inputs))
+    keys = project_keys(batch, identities)
     now = Stored(keys, seen, time.time_ns())
     changed = {pid for pid, key in keys.items() if stored is None or stored.keys.get(pid) != key}
-    if stored is not None and not changed:
-        if contents:  # files touched but unchanged: record their new stat, so they are not read next time
-            _write_json(asdict(now), _files(folder, name)["keys"])
-        for path in _files(folder, name).values():
-            os.utime(path)
-        return BatchResult(name, len(batch.inputs), 0)
+    if stored is not None and not changed:  # files touched but unchanged: record their new stat
+        _write_json(asdict(now), _files(folder, name)["keys"])
+        return _kept(folder, name, len(batch.inputs))
     fresh = _normalised(batch, contents, changed if stored is not None else None)
     tables = fresh if stored is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
     _store(folder, name, now, tables)
     parsed = sum(1 for inp in batch.inputs if _project_id(batch, inp) in changed)
     return BatchResult(name, len(batch.inputs), parsed)
+
+
+def _kept(folder: Path, name: str, cards: int) -> BatchResult:
+    """A stored segment used as it is (its files marked as recently used, for pruning)."""
+    for path in _files(folder, name).values():
+        os.utime(path)
+    return BatchResult(name, cards, 0)
 
 
 def _results(batches: list[Batch], workers: int) -> Iterator[BatchResult]:

@@ -98,9 +98,12 @@ def write_csv(name: str, parts: Iterable[Part], path: Path) -> None:
                     shutil.copyfileobj(body, handle, COPY_BLOCK)
 
 
-def write_table(name: str, parts: Callable[[], Iterable[Part]], out_dir: Path) -> int:
-    """csv/<name>.csv and parquet/<name>.parquet under out_dir, streaming the parts; returns the row count."""
-    write_csv(name, parts(), out_dir / "csv" / f"{name}.csv")
-    tables = (typed(name, part.table()) for part in parts())
-    return write_parquet(tables, load_schema(name).arrow_schema(), out_dir / "parquet" / f"{name}.parquet",
-                         ROW_GROUP_ROWS.get(name, PARQUET_ROW_GROUP))
+def write_file(name: str, kind: str, parts: Iterable[Part], out_dir: Path) -> Path:
+    """<kind>/<name>.<kind> under out_dir (kind: csv or parquet), streaming the parts; returns its path."""
+    path = out_dir / kind / f"{name}.{kind}"
+    if kind == "csv":
+        write_csv(name, parts, path)
+    else:
+        tables = (typed(name, part.table()) for part in parts)
+        write_parquet(tables, load_schema(name).arrow_schema(), path, ROW_GROUP_ROWS.get(name, PARQUET_ROW_GROUP))
+    return path
