@@ -1,14 +1,17 @@
-"""Cards to typed tables in one pass per batch, in worker processes: what `hankedata run` uses.
+"""Cards to validated segments in one pass per batch, in worker processes: what `hankedata run` uses.
 
 The staged commands hand records from extract to normalise through build/records.jsonl. A whole run
 needs no such hand-over: each worker reads a batch of cards, parses them, merges copies of the same
-card id (all copies of an id are in one batch), normalises the records and returns Arrow tables.
-Batches are cut in project-id order and each batch's tables are sorted, so the concatenated tables
-are sorted without sorting them again, and equal what the staged commands write.
+card id (all copies of an id are in one batch), normalises the records, validates the segment (every
+check that depends on one project's rows) and renders its published rows as CSV lines. Batches are
+cut in project-id order and each segment's tables are sorted, so the segments in order are the sorted
+tables, equal to what the staged commands write.
 
-A batch's tables are cached under <cache_dir>/batches/ by a key made of the code and data that
-decide them (extract and normalise code, schemas, lookups, the source declaration) and each card's
-provenance and content hash: a run where one card changed redoes one batch.
+A segment is stored under <cache_dir>/batches/ (or a scratch folder without a cache) and goes back to
+the main process as a name, which it memory-maps. Its key is made of the code and data that decide it
+(extract, normalise and validate code, schemas, lookups, the source declaration) and each card's
+provenance and content hash: a run where one card changed re-parses that card and re-validates its
+segment only.
 """
 
 from __future__ import annotations
