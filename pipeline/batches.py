@@ -349,8 +349,9 @@ def card_segments(inputs: list[CardInput], source: Source, workers: int, cache_d
         batches = [Batch(tuple(b), source, fingerprint, folder) for b in plan_batches(inputs, source)]
         segments: list[Segment] = []
         done = parsed = 0
-        for result in _results(batches, workers):
-            segments.append(load_segment(folder, result.name))
+        for batch, result in zip(batches, _results(batches, workers), strict=True):
+            segment, result = _loaded(folder, batch, result)
+            segments.append(segment)
             done += result.cards
             parsed += result.parsed
             if progress:
@@ -358,6 +359,16 @@ def card_segments(inputs: list[CardInput], source: Source, workers: int, cache_d
         if cache_dir is not None:
             prune(folder, keep=len(batches))
         yield CardSegments(segments, len(inputs), parsed)
+
+
+def _loaded(folder: Path, batch: Batch, result: BatchResult) -> tuple[Segment, BatchResult]:
+    """The stored segment; one that cannot be read (a damaged cache) is made again from its cards."""
+    try:
+        return load_segment(folder, result.name), result
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        _files(folder, result.name)["keys"].unlink(missing_ok=True)  # no longer a complete segment
+        again = run_batch(batch)
+        return load_segment(folder, again.name), again
 
 
 def prune(folder: Path, keep: int) -> None:

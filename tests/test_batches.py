@@ -89,3 +89,23 @@ def test_unchanged_card_files_are_not_read_again(tmp_path: Path, source, monkeyp
     os.utime(changed, (past, past))  # and the same modification time: the change time still differs
     with card_segments(inputs, source, workers=1, cache_dir=cache) as warm:
         assert (warm.parsed, reads) == (1, ["7.txt"])
+
+
+def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, source) -> None:
+    cards = tmp_path / "cards"
+    generate(cards, 300, seed=9)
+    inputs = collect_inputs([cards])
+    cache = tmp_path / "cache"
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as cold:
+        expected = {name: cold.normalised(name) for name in TABLE_FILES}
+        checks = [s.check.to_json() for s in cold.segments]
+    checks_files = sorted((cache / "batches").glob("*.check.json"))
+    assert len(checks_files) == 2
+    checks_files[0].write_text("{not json", encoding="utf-8")  # one segment's check
+    findings_file = checks_files[1].with_name(checks_files[1].name.replace(".check.json", ".checked-findings.arrow"))
+    findings_file.write_bytes(b"ARROW1 but cut")  # the other's findings
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as warm:
+        assert warm.parsed == 300  # both segments made again from their cards
+        assert [s.check.to_json() for s in warm.segments] == checks
+        for name, table in expected.items():
+            assert warm.normalised(name).equals(table), name

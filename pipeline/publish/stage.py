@@ -37,14 +37,14 @@ def _date_bound(values: pa.ChunkedArray, pick: str) -> date | datetime | None:
     return (pc.min(values) if pick == "min" else pc.max(values)).as_py()
 
 
+DATE_COLUMNS = ("start_date", "end_date", "retrieved_at")
+
+
 def project_dates(validated: Validated) -> pa.Table:
     """The date columns of every published project (small: three values per project)."""
     parts = [part.select(list(DATE_COLUMNS)) for part in validated.parts("projects")]
     return pa.concat_tables(parts) if parts else load_schema("projects").arrow_schema().empty_table().select(
         list(DATE_COLUMNS))
-
-
-DATE_COLUMNS = ("start_date", "end_date", "retrieved_at")
 
 
 def data_modified(dates: pa.Table) -> date | None:
