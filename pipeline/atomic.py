@@ -14,8 +14,11 @@ from typing import IO
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
-    """Write to a temporary file beside `path`, fsync, then rename over it."""
+def atomic_writer(path: Path, mode: str = "w", *, durable: bool = True) -> Iterator[IO]:
+    """Write to a temporary file beside `path`, fsync, then rename over it.
+
+    durable=False skips the fsyncs: for cache files, which a crash may lose but never leaves half written.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     encoding = None if "b" in mode else "utf-8"
@@ -23,10 +26,12 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO]:
     try:
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        if durable:
+            _fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -31,6 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .atomic import atomic_writer
 from .extract.cache import canonical, card_identity, files_digest
 from .extract.dedupe import merge_duplicates
 from .extract.inputs import CardInput
@@ -190,9 +191,8 @@ def _stored(folder: Path, name: str) -> Stored | None:
 
 
 def _write_json(data: object, path: Path) -> None:
-    tmp = _temporary(path)
-    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_writer(path, durable=False) as handle:
+        json.dump(data, handle, sort_keys=True)
 
 
 def _read_arrow(path: Path) -> pa.Table:
@@ -218,15 +218,9 @@ def load_segment(folder: Path, name: str) -> Segment:
                    {table: files[f"{table}.csv"] for table in PUBLISHED_TABLES})
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
 def _write_arrow(table: pa.Table, path: Path) -> None:
-    tmp = _temporary(path)
-    with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+    with atomic_writer(path, "wb", durable=False) as handle, pa.ipc.new_file(handle, table.schema) as writer:
         writer.write_table(table)
-    os.replace(tmp, path)
 
 
 def _store(folder: Path, name: str, stored: Stored, tables: dict[str, pa.Table]) -> None:

@@ -72,8 +72,11 @@ def csv_rows(table: pa.Table, sink: pa.NativeFile | object, *, header: bool) -> 
 
 
 def csv_body(name: str, table: pa.Table, path: Path) -> None:
-    """A segment's published rows as CSV lines without the header (rendered once, where the rows are made)."""
-    with atomic_writer(path, "wb") as handle:
+    """A segment's published rows as CSV lines without the header (rendered once, where the rows are made).
+
+    A cache file, so not fsynced: the segment's keys file, written last, decides whether it counts.
+    """
+    with atomic_writer(path, "wb", durable=False) as handle:
         csv_rows(in_order(name, table), handle, header=False)
 
 
