@@ -42,7 +42,7 @@ DATE_COLUMNS = ("start_date", "end_date", "retrieved_at")
 
 def project_dates(validated: Validated) -> pa.Table:
     """The date columns of every published project (small: three values per project)."""
-    parts = [part.select(list(DATE_COLUMNS)) for part in validated.parts("projects")]
+    parts = [segment.published("projects", list(DATE_COLUMNS)) for segment in validated.segments]
     return pa.concat_tables(parts) if parts else load_schema("projects").arrow_schema().empty_table().select(
         list(DATE_COLUMNS))
 

@@ -61,9 +61,9 @@ def kept(table: pa.Table, rows: list[int] | None) -> pa.Table:
     return table if rows is None else table.take(pa.array(rows, pa.int64()))
 
 
-def _rows_or_all(mask: pa.ChunkedArray | pa.Array, total: int) -> list[int] | None:
-    rows = pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
-    return None if len(rows) == total else rows
+def _listed(rows: pa.Array, total: int) -> list[int] | None:
+    """Row indices to keep, or None when they are all `total` rows."""
+    return None if len(rows) == total else rows.to_pylist()
 
 
 def _schema_finding(error: SchemaError, quarantines: bool) -> Finding:
@@ -123,7 +123,8 @@ def check_segment(tables: dict[str, pa.Table]) -> SegmentCheck:
     ids = projects.column("project_id").to_pylist()
     quarantined = {ids[e.row_index] for e in errors["projects"]} | _flagged(tables["findings"])
     keep_ids = pa.array(sorted(set(ids) - quarantined), pa.string())
-    keep = {"projects": _rows_or_all(pc.is_in(projects.column("project_id"), value_set=keep_ids), len(ids))}
+    keep = {"projects": _listed(pc.indices_nonzero(pc.is_in(projects.column("project_id"), value_set=keep_ids)),
+                                len(ids))}
     published = {"projects": kept(projects, keep["projects"])}
     checked_rows = {"projects": projects.num_rows}
     for name in CHILD_TABLES:
@@ -134,7 +135,7 @@ def check_segment(tables: dict[str, pa.Table]) -> SegmentCheck:
         bad = pa.array(sorted({e.row_index for e in errors[name]}), pa.int64())
         good = pc.invert(pc.is_in(pa.array(range(checked.num_rows), pa.int64()), value_set=bad))
         rows = pc.filter(of_kept, good)
-        keep[name] = None if len(rows) == table.num_rows else rows.to_pylist()
+        keep[name] = _listed(rows, table.num_rows)
         published[name] = kept(table, keep[name])
         checked_rows[name] = checked.num_rows
     foreign = {name: check_foreign_keys(load_schema(name), published[name], published) for name in CHILD_TABLES}

@@ -7,8 +7,8 @@ way. What is published then satisfies the schemas, and the report lists what was
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,9 +32,10 @@ class Segment:
     check: SegmentCheck | None  # None: the tables were validated already (the staged `publish` command)
     csv_bodies: dict[str, Path] = field(default_factory=dict)  # table -> its rows as CSV lines, rendered
 
-    def published(self, name: str) -> pa.Table:
-        """The segment's published rows of one table."""
-        return kept(self.load(name), self.check.keep[name] if self.check else None)
+    def published(self, name: str, columns: list[str] | None = None) -> pa.Table:
+        """The segment's published rows of one table (of only some of its columns, if given)."""
+        table = self.load(name)
+        return kept(table if columns is None else table.select(columns), self.check.keep[name] if self.check else None)
 
 
 def in_memory(tables: dict[str, pa.Table]) -> Segment:
@@ -59,18 +60,11 @@ class Validated:
     quarantined: list[str]
     rows: dict[str, int]
 
-    def parts(self, name: str) -> Iterator[pa.Table]:
-        """The published rows of one table, one segment at a time (in key order)."""
-        if name == "quality":
-            yield self.quality
-            return
-        for segment in self.segments:
-            yield segment.published(name)
-
     @property
     def tables(self) -> dict[str, pa.Table]:
-        """Every published table whole (the staged commands and tests; `run` streams the parts)."""
-        return {name: pa.concat_tables(list(self.parts(name))) for name in (*PUBLISHED_TABLES, "quality")}
+        """Every published table whole (the staged commands and tests; `run` streams the segments)."""
+        whole = {name: pa.concat_tables([s.published(name) for s in self.segments]) for name in PUBLISHED_TABLES}
+        return {**whole, "quality": self.quality}
 
 
 QUALITY_ORDER = ("card_id", "not_error", "check", "field", "message", "raw_value")
@@ -95,22 +89,21 @@ def _quality(findings: list[pa.Table], published: pa.Array) -> pa.Table:
     return table.select(schema.names).cast(schema)
 
 
-def _offset(errors: list[SchemaError], by: int) -> list[SchemaError]:
-    return [SchemaError(e.table, e.type, e.row_index + by, e.field_name, e.cell, e.note) for e in errors]
+def _counted_over(found: Iterable[tuple[list[SchemaError], int]]) -> list[SchemaError]:
+    """Each segment's errors, with (errors, rows checked) per segment, numbered as rows of the whole table."""
+    errors: list[SchemaError] = []
+    offset = 0
+    for segment_errors, rows in found:
+        errors += [replace(e, row_index=e.row_index + offset) for e in segment_errors]
+        offset += rows
+    return errors
 
 
 def _report_errors(segments: list[Segment], name: str) -> list[SchemaError]:
     """A table's errors with row numbers counted over all segments, as if it had been checked whole."""
-    errors: list[SchemaError] = []
-    offset = 0
-    for segment in segments:
-        errors += _offset(segment.check.errors[name], offset)
-        offset += segment.check.checked_rows[name]
-    offset = 0
-    for segment in segments:
-        errors += _offset(segment.check.foreign_key_errors.get(name, []), offset)
-        offset += segment.check.published_rows[name]
-    return errors
+    checks = [s.check for s in segments]
+    return (_counted_over((c.errors[name], c.checked_rows[name]) for c in checks)
+            + _counted_over((c.foreign_key_errors.get(name, []), c.published_rows[name]) for c in checks))
 
 
 def _dataset_findings(segments: list[Segment], published: int, source: Source) -> pa.Table:
@@ -133,9 +126,8 @@ def _task(name: str, rows: int, errors: list[SchemaError]) -> dict:
 def combine(segments: list[Segment], source: Source) -> Validated:
     """The segments' checks plus what needs the whole dataset: assertions, the quality table, the report."""
     rows = {name: sum(s.check.published_rows[name] for s in segments) for name in PUBLISHED_TABLES}
-    ids = [s.load("projects").column("project_id") for s in segments]
-    published = pa.concat_arrays([kept(pa.table({"id": c}), s.check.keep["projects"]).column("id").combine_chunks()
-                                  for c, s in zip(ids, segments, strict=True)] or [pa.array([], pa.string())])
+    published = pa.concat_tables([s.published("projects", ["project_id"]) for s in segments]
+                                 ).column("project_id").combine_chunks() if segments else pa.array([], pa.string())
     findings = [s.check.findings for s in segments] + [_dataset_findings(segments, rows["projects"], source)]
     quality = _quality(findings, published)
     rows["quality"] = quality.num_rows
