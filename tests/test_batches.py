@@ -12,9 +12,16 @@ from conftest import SNAPSHOT
 from benchmarks.generate import generate
 from pipeline import batches
 from pipeline.batches import card_segments, plan_batches
-from pipeline.extract.inputs import collect_inputs
+from pipeline.extract.inputs import CardInput, collect_inputs
 from pipeline.extract.stage import card_bytes, extract
 from pipeline.normalise.stage import TABLE_FILES, normalise_file
+
+
+def generated(tmp_path: Path, count: int, seed: int) -> tuple[Path, list[CardInput]]:
+    """A folder of `count` generated cards and their inputs."""
+    cards = tmp_path / "cards"
+    generate(cards, count, seed=seed)
+    return cards, collect_inputs([cards])
 
 
 def test_copies_of_one_id_share_a_batch(source) -> None:
@@ -27,9 +34,7 @@ def test_copies_of_one_id_share_a_batch(source) -> None:
 
 
 def test_changed_card_is_the_only_one_parsed_and_results_match(tmp_path: Path, source) -> None:
-    cards = tmp_path / "cards"
-    generate(cards, 600, seed=7)
-    inputs = collect_inputs([cards])
+    cards, inputs = generated(tmp_path, 600, seed=7)
     cache = tmp_path / "cache"
     with card_segments(inputs, source, workers=2, cache_dir=cache) as cold:
         assert (cold.cards, cold.parsed) == (600, 600)
@@ -92,9 +97,7 @@ def test_unchanged_card_files_are_not_read_again(tmp_path: Path, source, monkeyp
 
 
 def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, source) -> None:
-    cards = tmp_path / "cards"
-    generate(cards, 300, seed=9)
-    inputs = collect_inputs([cards])
+    _, inputs = generated(tmp_path, 300, seed=9)
     cache = tmp_path / "cache"
     with card_segments(inputs, source, workers=2, cache_dir=cache) as cold:
         expected = {name: cold.normalised(name) for name in TABLE_FILES}
