@@ -38,7 +38,8 @@ WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 PATHS = {"os.mkdir": [(0, 2)], "os.rename": [(0, 2), (1, 3)], "os.remove": [(0, 1)], "os.rmdir": [(0, 1)],
          "shutil.rmtree": [(0, 1)], "os.symlink": [(1, 2)], "os.link": [(0, 2), (1, 3)], "os.chmod": [(0, 2)],
          "os.truncate": [(0, None)], "os.utime": [(0, 3)]}
-log = open(sys.argv[1], "w", encoding="utf-8")
+# Worker processes are forked and inherit this file: append mode and a write per line keep their lines whole.
+log = open(sys.argv[1], "a", encoding="utf-8", buffering=1)
 
 def where(path, dir_fd):
     base = os.readlink(f"/proc/self/fd/{dir_fd}") if isinstance(dir_fd, int) and dir_fd >= 0 else os.getcwd()
