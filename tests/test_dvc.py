@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from corpus import tree_hashes
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(shutil.which("dvc", path=str(BIN)) is None, reason="dvc extra not installed")
@@ -22,10 +23,6 @@ def tracked_copy(target: Path) -> None:
         if (ROOT / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -42,7 +39,7 @@ def test_dvc_repro_matches_run_and_is_idempotent(tmp_path: Path, snapshot_run: P
         assert run(args, repo).returncode == 0
     first = run([str(BIN / "dvc"), "repro"], repo)
     assert first.returncode == 0, first.stderr + first.stdout
-    assert files(repo / "outputs") == files(snapshot_run)
+    assert tree_hashes(repo / "outputs") == tree_hashes(snapshot_run)
     second = run([str(BIN / "dvc"), "repro"], repo)
     assert second.returncode == 0, second.stderr
     assert "Running stage" not in second.stdout

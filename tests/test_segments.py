@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 from conftest import REFERENCE, SNAPSHOT
+from corpus import tree_hashes
 
 from benchmarks.generate import generate
 from pipeline.batches import BATCH_CARDS
@@ -16,10 +17,6 @@ from pipeline.extract.inputs import collect_inputs
 from pipeline.extract.stage import card_bytes, record_from
 from pipeline.normalise.stage import arrow_tables, normalise
 from pipeline.validate.segment import SegmentCheck, check_segment, kept
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def corpus_with_bad_cards_last(folder: Path) -> None:
@@ -38,7 +35,7 @@ def test_segmented_run_writes_what_the_staged_commands_write(tmp_path: Path) -> 
     staged = (["extract", "--input", str(cards)], ["normalise"], ["validate"], ["publish", "--out", str(staged_out)])
     for command in staged:
         assert main([command[0], "--quiet", "--build", str(build), *command[1:]]) == 0, command
-    assert files(run_out) == files(staged_out)
+    assert tree_hashes(run_out) == tree_hashes(staged_out)
     report = json.loads((run_out / "reports" / "validation.json").read_text(encoding="utf-8"))
     projects = next(t for t in report["tasks"] if t["name"] == "projects")
     assert [e["fieldName"] for e in projects["errors"]] == ["name"], "the garbage card has no name"
