@@ -36,6 +36,7 @@ from .extract.cache import canonical, card_identity, files_digest
 from .extract.dedupe import merge_duplicates
 from .extract.inputs import CardInput
 from .extract.stage import card_bytes, record_from
+from .file_stat import file_stat
 from .normalise.stage import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, normalise_record
 from .parallel import bounded_map
 from .paths import ROOT
@@ -58,10 +59,10 @@ Progress = Callable[[int, int], None]
 
 @cache
 def code_fingerprint() -> str:
-    """SHA-256 of the code, schemas and lookup tables that decide a batch's tables."""
+    """SHA-256 of the code, schemas, lookup tables and Arrow version that decide a batch's tables and files."""
     paths = sorted({p for pattern in _CODE for p in _PIPELINE.glob(pattern)})
     paths += sorted((ROOT / "schemas").glob("*.json")) + sorted((ROOT / "sources" / "lookups").glob("*.csv"))
-    return files_digest(paths, CACHE_FORMAT)
+    return files_digest(paths, f"{CACHE_FORMAT}:pyarrow-{pa.__version__}")
 
 
 def run_fingerprint(source: Source) -> str:
@@ -156,15 +157,6 @@ class Stored:
         return seen == self.seen
 
 
-def file_stat(path: str | os.PathLike[str]) -> list[int] | None:
-    """Size, modification and change times, inode and device of a file (None when it cannot be read)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-
-
 def _arrow_file(folder: Path, name: str, table: str) -> Path:
     return folder / f"{name}.{table}.arrow"
 
@@ -212,10 +204,10 @@ def load_table(folder: Path, name: str, table: str) -> pa.Table:
 def load_segment(folder: Path, name: str) -> Segment:
     """A stored segment: its tables (loaded when used), its check and its rendered CSV lines."""
     files = _files(folder, name)
-    check = SegmentCheck.from_json(json.loads(files["check"].read_text(encoding="utf-8")),
-                                   _read_arrow(files["checked-findings"]))
+    stored = json.loads(files["check"].read_text(encoding="utf-8"))
+    check = SegmentCheck.from_json(stored["check"], _read_arrow(files["checked-findings"]))
     return Segment(partial(load_table, folder, name), check,
-                   {table: files[f"{table}.csv"] for table in PUBLISHED_TABLES})
+                   {table: files[f"{table}.csv"] for table in PUBLISHED_TABLES}, stored["digests"])
 
 
 def _write_arrow(table: pa.Table, path: Path) -> None:
@@ -223,17 +215,32 @@ def _write_arrow(table: pa.Table, path: Path) -> None:
         writer.write_table(table)
 
 
-def _store(folder: Path, name: str, stored: Stored, tables: dict[str, pa.Table]) -> None:
-    """Validate the segment's tables and store them, the check and the published rows as CSV lines."""
+def rows_digest(fingerprint: str, table: pa.Table) -> str:
+    """SHA-256 of the code fingerprint and a table's rows as Arrow IPC bytes: equal digests, equal files.
+
+    Rows that are equal but laid out differently (chunks, dictionary order) may get another digest;
+    that only costs a file written again.
+    """
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(fingerprint.encode() + sink.getvalue().to_pybytes()).hexdigest()
+
+
+def _store(folder: Path, name: str, stored: Stored, tables: dict[str, pa.Table], fingerprint: str) -> None:
+    """Validate the segment's tables and store them, the check, and the published rows as CSV lines and digests."""
     folder.mkdir(parents=True, exist_ok=True)
     files = _files(folder, name)
     check = check_segment(tables)
     for table in TABLE_FILES:
         _write_arrow(tables[table], files[table])
     _write_arrow(check.findings, files["checked-findings"])
+    digests = {}
     for table in PUBLISHED_TABLES:
-        csv_body(table, kept(tables[table], check.keep[table]), files[f"{table}.csv"])
-    _write_json(check.to_json(), files["check"])
+        published = kept(tables[table], check.keep[table])
+        csv_body(table, published, files[f"{table}.csv"])
+        digests[table] = rows_digest(fingerprint, published)
+    _write_json({"check": check.to_json(), "digests": digests}, files["check"])
     _write_json(asdict(stored), files["keys"])
 
 
@@ -291,7 +298,7 @@ def run_batch(batch: Batch) -> BatchResult:
         return _kept(folder, name, len(batch.inputs))
     fresh = _normalised(batch, contents, changed if stored is not None else None)
     tables = fresh if stored is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
-    _store(folder, name, now, tables)
+    _store(folder, name, now, tables, batch.fingerprint)
     parsed = sum(1 for inp in batch.inputs if _project_id(batch, inp) in changed)
     return BatchResult(name, len(batch.inputs), parsed)
 

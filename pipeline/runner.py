@@ -25,6 +25,7 @@ from .tables import read_parquet
 from .validate.stage import Segment, Validated, combine, validate, validated_tables
 
 Log = Callable[[str], None]
+PUBLISHED_RECORD = "published.json"  # what the last publish wrote where, so unchanged files are linked
 
 
 @dataclass
@@ -118,7 +119,7 @@ class Stages:
             tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLES}
             validated = validated_tables(tables, read_report(folder / "validation.json"))
             self._count(validated)
-        publish(validated, self.source, self.params, out_dir)
+        publish(validated, self.source, self.params, out_dir, self.build_dir / PUBLISHED_RECORD)
         self.summary.out_dir = out_dir
         self._timed("publish", started, f"wrote {out_dir}/")
 

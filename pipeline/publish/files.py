@@ -20,11 +20,16 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_facts(relative: str, size: int, sha256: str) -> PublishedFile:
+    """A published file's facts, its type read from its name."""
+    media_type, file_type = TYPES[Path(relative).suffix]
+    return PublishedFile(relative, size, sha256, media_type, file_type)
+
+
 def published_file(out_dir: Path, relative: str) -> PublishedFile:
     """Describe out_dir/relative for the catalogue and the data package."""
     path = out_dir / relative
-    media_type, file_type = TYPES[path.suffix]
-    return PublishedFile(relative, path.stat().st_size, sha256_file(path), media_type, file_type)
+    return file_facts(relative, path.stat().st_size, sha256_file(path))
 
 
 class FileFacts:
@@ -39,3 +44,7 @@ class FileFacts:
         if relative not in self._known:
             self._known[relative] = published_file(self.out_dir, relative)
         return self._known[relative]
+
+    def add(self, facts: PublishedFile) -> None:
+        """Facts known without reading the file (one linked from the previous outputs)."""
+        self._known[facts.path] = facts

@@ -25,6 +25,7 @@ from .datapackage import datapackage, write_json
 from .dcat import write_catalog
 from .files import FileFacts
 from .model import CatalogInput, PublishedTable
+from .reuse import Reuse, fingerprint
 from .tables_out import Part, write_file
 
 REPORT = "reports/validation.json"
@@ -84,18 +85,24 @@ def _parts(validated: Validated, name: str) -> Iterator[Part]:
         yield Part(partial(segment.published, name), segment.csv_bodies.get(name))
 
 
-def _write_file(staged: Path, validated: Validated, files: FileFacts, job: tuple[str, str]) -> None:
-    """One table file, hashed while it is fresh in the page cache."""
+def _write_file(staged: Path, validated: Validated, files: FileFacts, reuse: Reuse, job: tuple[str, str]) -> None:
+    """One table file, linked from the previous outputs when its rows are unchanged, else written and hashed
+    while it is fresh in the page cache."""
     name, kind = job
+    relative = f"{kind}/{name}.{kind}"
+    linked = reuse.link(relative, fingerprint(validated, name), staged)
+    if linked is not None:
+        files.add(linked)
+        return
     write_file(name, kind, _parts(validated, name), staged)
-    files(f"{kind}/{name}.{kind}")
+    files(relative)
 
 
 # Largest first, so the two threads finish together: Parquet (compressing) costs more than CSV (copying).
 FILE_JOBS = tuple((name, kind) for name in TABLES for kind in ("parquet", "csv"))
 
 
-def write_outputs(staged: Path, validated: Validated, source: Source, params: dict) -> None:
+def write_outputs(staged: Path, validated: Validated, source: Source, params: dict, reuse: Reuse) -> FileFacts:
     """Every output file into the (empty) folder `staged`, two files at a time, segment by segment.
 
     Arrow's CSV and Parquet writers and hashlib release the GIL, so two files are written at once.
@@ -105,24 +112,31 @@ def write_outputs(staged: Path, validated: Validated, source: Source, params: di
         shutil.copyfile(SCHEMAS_DIR / f"{name}.json", staged / "schemas" / f"{name}.json")
     files = FileFacts(staged)
     with ThreadPoolExecutor(max_workers=PUBLISH_THREADS) as pool:
-        list(pool.map(partial(_write_file, staged, validated, files), FILE_JOBS))
+        list(pool.map(partial(_write_file, staged, validated, files, reuse), FILE_JOBS))
     rows = validated.rows
     write_json(validated.report, staged / REPORT)
     package = datapackage([load_schema(n) for n in TABLES], rows, files, source, params.get("catalog", {}))
     write_json(package, staged / "datapackage.json")
     write_catalog(_catalog_input(files, project_dates(validated), rows, source, params), staged / "dcat")
+    return files
 
 
-def publish(validated: Validated, source: Source, params: dict, out_dir: Path) -> None:
-    """Build outputs in a staging folder beside out_dir, then swap it in atomically."""
+def publish(validated: Validated, source: Source, params: dict, out_dir: Path, record: Path | None = None) -> None:
+    """Build outputs in a staging folder beside out_dir, then swap it in atomically.
+
+    With a `record` file, table files whose rows are unchanged since the last publish to out_dir are
+    linked, not written again (see reuse.py).
+    """
     recover_folder(out_dir)
+    reuse = Reuse(record, out_dir)
     staged = staging_folder(out_dir)
     try:
-        write_outputs(staged, validated, source, params)
+        files = write_outputs(staged, validated, source, params, reuse)
         swap_in_folder(staged, out_dir)
     finally:
         if staged.exists():
             shutil.rmtree(staged)
+    reuse.save({f"{kind}/{name}.{kind}": fingerprint(validated, name) for name, kind in FILE_JOBS}, files)
 
 
 def read_report(path: Path) -> dict:

@@ -31,6 +31,7 @@ class Segment:
     load: Callable[[str], pa.Table]  # a normalised table by name
     check: SegmentCheck | None  # None: the tables were validated already (the staged `publish` command)
     csv_bodies: dict[str, Path] = field(default_factory=dict)  # table -> its rows as CSV lines, rendered
+    digests: dict[str, str] = field(default_factory=dict)  # table -> digest of its published rows and the code
 
     def published(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """The segment's published rows of one table (of only some of its columns, if given)."""

@@ -1,0 +1,48 @@
+"""Table files whose rows did not change are linked from the previous outputs; the bytes stay those of a fresh run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus import tree_hashes
+
+from benchmarks.generate import generate
+from pipeline.cli import main
+
+TABLE_FILES = [f"{kind}/{name}.{kind}" for name in ("projects", "funding", "organisations") for kind in ("csv",
+                                                                                                        "parquet")]
+
+
+def inodes(out: Path) -> dict[str, int]:
+    return {relative: (out / relative).stat().st_ino for relative in [*TABLE_FILES, "csv/quality.csv"]}
+
+
+def run(cards: Path, out: Path, build: Path) -> None:
+    assert main(["run", "--quiet", "--input", str(cards), "--out", str(out), "--build", str(build)]) == 0
+
+
+def test_unchanged_tables_are_linked_and_every_file_is_what_a_fresh_run_writes(tmp_path: Path) -> None:
+    cards, out, build = tmp_path / "cards", tmp_path / "out", tmp_path / "build"
+    generate(cards, 300, seed=4)
+    run(cards, out, build)
+    first = inodes(out)
+    run(cards, out, build)
+    again = inodes(out)
+    assert {f: again[f] == first[f] for f in TABLE_FILES} == dict.fromkeys(TABLE_FILES, True)
+    assert again["csv/quality.csv"] != first["csv/quality.csv"], "quality has no row digests: always written"
+
+    card = cards / "1.txt"
+    card.write_text(card.read_text(encoding="utf-8").replace("\nTulokset\n", "\nUusi lause.\nTulokset\n", 1),
+                    encoding="utf-8")  # a summary changes: projects does, funding and organisations do not
+    run(cards, out, build)
+    changed = inodes(out)
+    assert [f for f in TABLE_FILES if changed[f] == again[f]] == [f for f in TABLE_FILES if "projects" not in f]
+    fresh = tmp_path / "fresh"
+    run(cards, fresh, tmp_path / "fresh-build")
+    assert tree_hashes(out) == tree_hashes(fresh)
+
+    with (out / "csv" / "funding.csv").open("r+b") as handle:  # edited in place behind the pipeline's back
+        handle.write(b"x")
+    run(cards, out, build)
+    assert inodes(out)["csv/funding.csv"] != changed["csv/funding.csv"]
+    assert tree_hashes(out) == tree_hashes(fresh)
