@@ -53,7 +53,8 @@ class Reuse:
     def link(self, relative: str, fingerprint: str | None, staged: Path) -> PublishedFile | None:
         """Hard-link out_dir/relative into `staged` when it is the recorded file of this fingerprint."""
         entry = self.previous.get(relative)
-        if fingerprint is None or not isinstance(entry, dict) or entry.get("fingerprint") != fingerprint:
+        if (fingerprint is None or not isinstance(entry, dict) or entry.get("fingerprint") != fingerprint
+                or not isinstance(entry.get("bytes"), int) or not isinstance(entry.get("sha256"), str)):
             return None
         source = self.out_dir / relative
         if file_stat(source) != entry.get("stat"):
