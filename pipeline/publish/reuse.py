@@ -50,10 +50,10 @@ class Reuse:
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
-    def link(self, relative: str, fingerprint: str | None, staged: Path) -> PublishedFile | None:
-        """Hard-link out_dir/relative into `staged` when it is the recorded file of this fingerprint."""
+    def link(self, relative: str, wanted: str | None, staged: Path) -> PublishedFile | None:
+        """Hard-link out_dir/relative into `staged` when it is the recorded file of fingerprint `wanted`."""
         entry = self.previous.get(relative)
-        if (fingerprint is None or not isinstance(entry, dict) or entry.get("fingerprint") != fingerprint
+        if (wanted is None or not isinstance(entry, dict) or entry.get("fingerprint") != wanted
                 or not isinstance(entry.get("bytes"), int) or not isinstance(entry.get("sha256"), str)):
             return None
         source = self.out_dir / relative
