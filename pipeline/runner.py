@@ -25,7 +25,7 @@ from .tables import read_parquet
 from .validate.stage import Segment, Validated, combine, validate, validated_tables
 
 Log = Callable[[str], None]
-PUBLISHED_RECORD = "published.json"  # what the last publish wrote where, so unchanged files are linked
+PUBLISHED_RECORD = "published.json"  # in the cache folder: what the last publish wrote, to link unchanged files
 
 
 @dataclass
@@ -75,6 +75,10 @@ class Stages:
             return None
         return ROOT / self.params["cache_dir"]
 
+    def _cache(self) -> Path | None:
+        """The cache folder of this run (None when caching is off)."""
+        return cache_dir_for(self.build_dir, self._cache_dir())
+
     def _timed(self, stage: str, started: float, detail: str) -> None:
         seconds = time.perf_counter() - started
         self.summary.seconds[stage] = seconds
@@ -119,7 +123,8 @@ class Stages:
             tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLES}
             validated = validated_tables(tables, read_report(folder / "validation.json"))
             self._count(validated)
-        publish(validated, self.source, self.params, out_dir, self.build_dir / PUBLISHED_RECORD)
+        cache = self._cache()  # the record must outlive the run's build folder, which `run` makes temporary
+        publish(validated, self.source, self.params, out_dir, cache / PUBLISHED_RECORD if cache else None)
         self.summary.out_dir = out_dir
         self._timed("publish", started, f"wrote {out_dir}/")
 
@@ -138,7 +143,7 @@ class Stages:
         """Extract, normalise and validate each batch of cards in one pass (what `run` does; no records.jsonl)."""
         started = time.perf_counter()
         cards = collect_inputs(inputs)
-        cache = cache_dir_for(self.build_dir, self._cache_dir())
+        cache = self._cache()
         with card_segments(cards, self.source, workers_for(self.params["workers"]), cache, self.progress,
                            self.build_dir) as result:
             self.summary.cards = len(cards)

@@ -17,16 +17,17 @@ def inodes(out: Path) -> dict[str, int]:
     return {relative: (out / relative).stat().st_ino for relative in [*TABLE_FILES, "csv/quality.csv"]}
 
 
-def run(cards: Path, out: Path, build: Path) -> None:
-    assert main(["run", "--quiet", "--input", str(cards), "--out", str(out), "--build", str(build)]) == 0
+def run(cards: Path, out: Path) -> None:
+    assert main(["run", "--quiet", "--input", str(cards), "--out", str(out)]) == 0
 
 
-def test_unchanged_tables_are_linked_and_every_file_is_what_a_fresh_run_writes(tmp_path: Path) -> None:
-    cards, out, build = tmp_path / "cards", tmp_path / "out", tmp_path / "build"
+def test_unchanged_tables_are_linked_and_every_file_is_what_a_fresh_run_writes(tmp_path: Path, monkeypatch) -> None:
+    cards, out = tmp_path / "cards", tmp_path / "out"
     generate(cards, 300, seed=4)
-    run(cards, out, build)
+    monkeypatch.setenv("HANKEDATA_CACHE_DIR", str(tmp_path / "cache"))  # `run` as users run it: a cache, no --build
+    run(cards, out)
     first = inodes(out)
-    run(cards, out, build)
+    run(cards, out)
     again = inodes(out)
     assert {f: again[f] == first[f] for f in TABLE_FILES} == dict.fromkeys(TABLE_FILES, True)
     assert again["csv/quality.csv"] != first["csv/quality.csv"], "quality has no row digests: always written"
@@ -34,15 +35,17 @@ def test_unchanged_tables_are_linked_and_every_file_is_what_a_fresh_run_writes(t
     card = cards / "1.txt"
     card.write_text(card.read_text(encoding="utf-8").replace("\nTulokset\n", "\nUusi lause.\nTulokset\n", 1),
                     encoding="utf-8")  # a summary changes: projects does, funding and organisations do not
-    run(cards, out, build)
+    run(cards, out)
     changed = inodes(out)
     assert [f for f in TABLE_FILES if changed[f] == again[f]] == [f for f in TABLE_FILES if "projects" not in f]
     fresh = tmp_path / "fresh"
-    run(cards, fresh, tmp_path / "fresh-build")
+    with monkeypatch.context() as uncached:
+        uncached.setenv("HANKEDATA_CACHE_DIR", "off")
+        run(cards, fresh)
     assert tree_hashes(out) == tree_hashes(fresh)
 
     with (out / "csv" / "funding.csv").open("r+b") as handle:  # edited in place behind the pipeline's back
         handle.write(b"x")
-    run(cards, out, build)
+    run(cards, out)
     assert inodes(out)["csv/funding.csv"] != changed["csv/funding.csv"]
     assert tree_hashes(out) == tree_hashes(fresh)

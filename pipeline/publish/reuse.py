@@ -2,10 +2,10 @@
 
 Each published table file gets a fingerprint: the digests of its rows in every segment, each made
 with the code fingerprint (parser, schemas, writers, Arrow version). Equal fingerprints mean equal
-bytes. After a publish, a record beside the build files keeps, per file, its fingerprint, checksum
+bytes. After a publish, a record in the cache folder keeps, per file, its fingerprint, checksum
 and what it is on disk (file_stat). The next publish to the same folder hard-links a file into its
 staging folder when the fingerprint is the same and the file on disk is still the one recorded;
-anything else (no record, another folder, a file touched since, the staged commands, which carry
+anything else (no cache, another folder, a file touched since, the staged commands, which carry
 no digests) writes the file as before. Outputs are never changed in place, so sharing a file
 between two versions of the folder is safe.
 """
