@@ -41,10 +41,12 @@ def _peak_mib(who: int = resource.RUSAGE_SELF) -> float:
 
 def child_pipeline(spec: dict) -> dict:
     """Run the four offline stages once, timing each; runs in a fresh process."""
+    from pipeline.gc_policy import fewer_collections
     from pipeline.params import load_params
     from pipeline.runner import Stages
     from pipeline.sources import source_by_key
 
+    fewer_collections()  # as the command line does
     params = load_params()
     params["workers"] = spec["workers"]
     stages = Stages(source_by_key(params["source"]), params, Path(spec["build"]), lambda _m: None)

@@ -19,6 +19,7 @@ from filelock import FileLock, Timeout
 
 from . import __version__
 from .errors import UserError
+from .gc_policy import fewer_collections
 from .params import PARAMS_FILE, ROOT, check_base_url, load_params
 from .runner import RunSummary, Stages
 from .sources import SOURCES_DIR, source_by_key
@@ -221,6 +222,7 @@ def _one_line(text: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and `python -m pipeline`."""
     args = build_parser().parse_args(argv)
+    fewer_collections()
     handler = {"fetch": _cmd_fetch, "run": _cmd_run}.get(args.command, _cmd_stage)
     try:
         return handler(args)

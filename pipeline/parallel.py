@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import TypeVar
+
+from .gc_policy import fewer_collections
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -20,3 +22,8 @@ def bounded_map(pool: Executor, fn: Callable[[T], R], items: Iterable[T], window
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes with the pipeline's garbage-collector policy (also when they are spawned, not forked)."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=fewer_collections)

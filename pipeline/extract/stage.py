@@ -15,7 +15,6 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 from ..atomic import atomic_writer
 from ..findings import error
+from ..parallel import process_pool
 from ..sources import Source
 from .cache import CACHE_FILE, RecordCache, cache_dir_for, card_key, run_fingerprint
 from .dedupe import merge_duplicates
@@ -179,7 +179,7 @@ def _results(jobs: list[_Job], workers: int, parallel: bool, store: RecordCache 
         for job in jobs:
             yield _extract_chunk(job, store)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with process_pool(workers) as pool:
         yield from pool.map(_extract_chunk, jobs)
 
 

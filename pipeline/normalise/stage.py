@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pyarrow as pa
 from ..extract.record import CardRecord
 from ..extract.stage import record_from_line
 from ..findings import Finding
-from ..parallel import bounded_map
+from ..parallel import bounded_map, process_pool
 from ..sources import Source
 from ..tables import sort_table, to_arrow, write_parquet
 from ..validate.rules import summary_dates
@@ -100,7 +99,7 @@ def normalise_file(path: Path, source: Source, workers: int = 1, batch: int = BA
     if workers <= 1 or path.stat().st_size < PARALLEL_MIN_BYTES:
         parts = [_normalise_lines(job) for job in jobs]
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with process_pool(workers) as pool:
             parts = list(bounded_map(pool, _normalise_lines, jobs, window=2 * workers))
     if not parts:
         return arrow_tables(Tables())
