@@ -11,7 +11,8 @@ A segment is stored under <cache_dir>/batches/ (or a scratch folder without a ca
 the main process as a name, which it memory-maps. Its key is made of the code and data that decide it
 (extract, normalise and validate code, schemas, lookups, the source declaration) and each card's
 provenance and content hash: a run where one card changed re-parses that card and re-validates its
-segment only.
+segment only. A batch whose card files are all as they were is recognised in the main process by
+their stat alone and never sent to a worker.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -36,9 +36,9 @@ from .extract.cache import canonical, card_identity, files_digest
 from .extract.dedupe import merge_duplicates
 from .extract.inputs import CardInput
 from .extract.stage import card_bytes, record_from
-from .file_stat import file_stat
+from .file_stat import file_stat, still
 from .normalise.stage import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, normalise_record
-from .parallel import bounded_map
+from .parallel import bounded_map, process_pool
 from .paths import ROOT
 from .publish.tables_out import csv_body
 from .schema import load_schema
@@ -50,7 +50,6 @@ from .validate.stage import Segment
 BATCH_CARDS = 256
 PARALLEL_MIN_CARDS = 64
 CACHE_FORMAT = "segments-1"
-RACY_NS = 2_000_000_000  # a card file modified this close to when it was recorded is hashed again
 _PIPELINE = Path(__file__).resolve().parent
 _CODE = ("extract/*.py", "normalise/*.py", "validate/*.py", "publish/tables_out.py", "findings.py", "sources.py",
          "schema.py", "tables.py", "batches.py")
@@ -137,7 +136,7 @@ class Stored:
     """A stored segment's per-project keys, and what each card file was (stat and identity) when it was read.
 
     A card whose size, times, inode and device are what they were is not read again to be hashed:
-    the digest recorded then is used. Like git's index, a file changed less than RACY_NS before it
+    the digest recorded then is used. Like git's index, a file changed less than file_stat.RACY_NS before it
     was recorded is not trusted (a same-size rewrite could share its timestamp) and is hashed again.
     """
 
@@ -148,13 +147,27 @@ class Stored:
     def digest(self, path: str, stat: list[int] | None) -> str | None:
         """The recorded digest of a card file that is unchanged since, else None."""
         prior = self.seen.get(path)
-        if stat is None or prior is None or prior[0] != stat or stat[1] > self.recorded_ns - RACY_NS:
-            return None
-        return prior[1][-1]
+        return prior[1][-1] if prior is not None and still(prior[0], stat, self.recorded_ns) else None
 
     def same_cards(self, seen: dict[str, list]) -> bool:
         """True when every card is the file it was, with the same provenance (then every key is the same)."""
         return seen == self.seen
+
+    def unchanged(self, inputs: tuple[CardInput, ...]) -> bool:
+        """True when each card is the file it was with the same provenance, found without reading any.
+
+        What run_batch would find before keeping the segment as it is, at a fraction of the cost:
+        cheap enough for the main process, so an unchanged batch is never sent to a worker.
+        """
+        if len(inputs) != len(self.seen):  # a card added or gone, or one file listed twice
+            return False
+        for inp in inputs:
+            path = os.fspath(inp.path)
+            prior = self.seen.get(path)
+            if prior is None or not still(prior[0], file_stat(path), self.recorded_ns) or \
+                    prior[1] != card_identity(inp, prior[1][-1]):
+                return False
+        return True
 
 
 def _arrow_file(folder: Path, name: str, table: str) -> Path:
@@ -267,15 +280,17 @@ def _merge(kept_tables: dict[str, pa.Table], fresh: dict[str, pa.Table], unchang
     return out
 
 
-def run_batch(batch: Batch) -> BatchResult:
-    """One batch to a stored segment: kept when nothing changed, re-parsing only the changed cards otherwise.
+@dataclass(frozen=True)
+class Looked:
+    """What the cards of a batch are now: stat and identity per path, identities in order, bytes of those read."""
 
-    Cards unchanged on disk since they were stored are not even read (see Stored). The segment goes
-    back to the main process as a name in the folder, which it memory-maps, rather than through a pipe.
-    """
-    folder = batch.folder
-    name = _batch_name(batch)
-    stored = _stored(folder, name)
+    seen: dict[str, list]
+    identities: list[list]
+    contents: dict[int, bytes | str]
+
+
+def _look(batch: Batch, stored: Stored | None) -> Looked:
+    """Stat each card; one not known unchanged since `stored` is read and hashed."""
     contents: dict[int, bytes | str] = {}
     seen: dict[str, list] = {}
     identities = []
@@ -288,15 +303,37 @@ def run_batch(batch: Batch) -> BatchResult:
         identities.append(card_identity(inp, digest))
         if stat is not None:
             seen[path] = [stat, identities[-1]]
-    if stored is not None and not contents and stored.same_cards(seen):
+    return Looked(seen, identities, contents)
+
+
+def unchanged(batch: Batch) -> BatchResult | None:
+    """The batch's stored segment when every card is as it was then (see Stored.unchanged), else None."""
+    name = _batch_name(batch)
+    stored = _stored(batch.folder, name)
+    if stored is None or not stored.unchanged(batch.inputs):
+        return None
+    return _kept(batch.folder, name, len(batch.inputs))
+
+
+def run_batch(batch: Batch) -> BatchResult:
+    """One batch to a stored segment: kept when nothing changed, re-parsing only the changed cards otherwise.
+
+    Cards unchanged on disk since they were stored are not even read (see Stored). The segment goes
+    back to the main process as a name in the folder, which it memory-maps, rather than through a pipe.
+    """
+    folder = batch.folder
+    name = _batch_name(batch)
+    stored = _stored(folder, name)
+    looked = _look(batch, stored)
+    if stored is not None and not looked.contents and stored.same_cards(looked.seen):
         return _kept(folder, name, len(batch.inputs))
-    keys = project_keys(batch, identities)
-    now = Stored(keys, seen, time.time_ns())
+    keys = project_keys(batch, looked.identities)
+    now = Stored(keys, looked.seen, time.time_ns())
     changed = {pid for pid, key in keys.items() if stored is None or stored.keys.get(pid) != key}
     if stored is not None and not changed:  # files touched but unchanged: record their new stat
         _write_json(asdict(now), _files(folder, name)["keys"])
         return _kept(folder, name, len(batch.inputs))
-    fresh = _normalised(batch, contents, changed if stored is not None else None)
+    fresh = _normalised(batch, looked.contents, changed if stored is not None else None)
     tables = fresh if stored is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
     _store(folder, name, now, tables, batch.fingerprint)
     parsed = sum(1 for inp in batch.inputs if _project_id(batch, inp) in changed)
@@ -311,11 +348,12 @@ def _kept(folder: Path, name: str, cards: int) -> BatchResult:
 
 
 def _results(batches: list[Batch], workers: int) -> Iterator[BatchResult]:
+    """The batches run in worker processes, in order (in this process when there is too little to share)."""
     cards = sum(len(b.inputs) for b in batches)
-    if workers <= 1 or cards < PARALLEL_MIN_CARDS:
+    if workers <= 1 or len(batches) < 2 or cards < PARALLEL_MIN_CARDS:
         yield from map(run_batch, batches)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with process_pool(workers) as pool:
         yield from bounded_map(pool, run_batch, batches, window=4 * workers)
 
 
@@ -348,10 +386,13 @@ def card_segments(inputs: list[CardInput], source: Source, workers: int, cache_d
             folder = cache_dir / "batches"
         fingerprint = run_fingerprint(source)
         batches = [Batch(tuple(b), source, fingerprint, folder) for b in plan_batches(inputs, source)]
+        known = [unchanged(batch) for batch in batches]
+        todo = [batch for batch, result in zip(batches, known, strict=True) if result is None]
+        fresh = stack.enter_context(contextlib.closing(_results(todo, workers)))
         segments: list[Segment] = []
         done = parsed = 0
-        for batch, result in zip(batches, _results(batches, workers), strict=True):
-            segment, result = _loaded(folder, batch, result)
+        for batch, known_result in zip(batches, known, strict=True):
+            segment, result = _loaded(folder, batch, known_result or next(fresh))
             segments.append(segment)
             done += result.cards
             parsed += result.parsed

@@ -112,3 +112,43 @@ def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, source) -> None:
         assert [s.check.to_json() for s in warm.segments] == checks
         for name, table in expected.items():
             assert warm.normalised(name).equals(table), name
+
+
+def test_only_batches_with_a_changed_card_go_to_a_worker(tmp_path: Path, source, monkeypatch) -> None:
+    cards = tmp_path / "cards"
+    generate(cards, 600, seed=4)
+    past = time.time() - 3600
+    for path in cards.glob("*.txt"):
+        os.utime(path, (past, past))
+    inputs = collect_inputs([cards])
+    sent: list[int] = []
+    real_results = batches._results
+
+    def recording(todo, workers):
+        sent.append(len(todo))
+        return real_results(todo, workers)
+
+    monkeypatch.setattr(batches, "_results", recording)
+    cache = tmp_path / "cache"
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as cold:
+        planned = len(cold.segments)
+    assert planned == 3 and sent == [3]
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as again:
+        assert again.parsed == 0
+    assert sent[-1] == 0
+    (cards / "42.txt").touch()  # same bytes, new times: a worker hashes it and records the new stat
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as touched:
+        assert touched.parsed == 0
+    assert sent[-1] == 1
+    os.utime(cards / "42.txt", (past, past))
+    with card_segments(inputs, source, workers=2, cache_dir=cache):
+        pass
+    assert sent[-1] == 1  # changed times again
+    with card_segments(inputs, source, workers=2, cache_dir=cache):
+        pass
+    assert sent[-1] == 0
+    changed = cards / "17.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Tulokset", "Tulokset nyt"), encoding="utf-8")
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as warm:
+        assert warm.parsed == 1
+    assert sent[-1] == 1
