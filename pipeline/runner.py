@@ -7,13 +7,15 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyarrow.compute as pc
 
 from .batches import card_segments
 from .extract.cache import ENV_CACHE_DIR, cache_dir_for
-from .extract.inputs import collect_inputs
+from .extract.inputs import CardInput, collect_inputs
+from .extract.listing_cache import cached_listing
 from .extract.stage import extract
 from .normalise.stage import TABLE_FILES, normalise_file, write_tables
 from .paths import ROOT
@@ -79,6 +81,11 @@ class Stages:
         """The cache folder of this run (None when caching is off)."""
         return cache_dir_for(self.build_dir, self._cache_dir())
 
+    def _inputs(self, paths: list[Path]) -> list[CardInput]:
+        """The card inputs of the paths given; folders listed through the cache's listings when there is one."""
+        cache = self._cache()
+        return collect_inputs(paths, partial(cached_listing, cache) if cache is not None else None)
+
     def _timed(self, stage: str, started: float, detail: str) -> None:
         seconds = time.perf_counter() - started
         self.summary.seconds[stage] = seconds
@@ -86,7 +93,7 @@ class Stages:
 
     def extract(self, inputs: list[Path]) -> list:
         started = time.perf_counter()
-        cards = collect_inputs(inputs)
+        cards = self._inputs(inputs)
         records = extract(cards, self.source, self.build_dir / "records.jsonl",
                           workers_for(self.params["workers"]), self.progress, self._cache_dir())
         self.summary.cards = len(cards)
@@ -142,7 +149,7 @@ class Stages:
     def card_segments(self, inputs: list[Path]) -> Iterator[list[Segment]]:
         """Extract, normalise and validate each batch of cards in one pass (what `run` does; no records.jsonl)."""
         started = time.perf_counter()
-        cards = collect_inputs(inputs)
+        cards = self._inputs(inputs)
         cache = self._cache()
         with card_segments(cards, self.source, workers_for(self.params["workers"]), cache, self.progress,
                            self.build_dir) as result:

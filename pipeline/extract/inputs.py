@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import UserError
+from ..file_stat import file_stat
 
 CARD_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 MANIFEST = "manifest.json"
@@ -65,8 +68,8 @@ def id_from_url(url: str) -> str | None:
     return values[0] if values else None
 
 
-def _manifest_pages(folder: Path) -> dict[str, dict]:
-    path = folder / MANIFEST
+def _manifest_pages(path: Path) -> dict[str, dict]:
+    """The manifest's pages by file name ({} when there is no manifest)."""
     if not path.is_file():
         return {}
     try:
@@ -98,12 +101,17 @@ def _from_manifest(folder: Path, entry: dict) -> CardInput | None:
                      _text(entry, "retrieved_at"), _text(entry, "content_type"))
 
 
-def _card_files(folder: Path) -> list[str]:
-    """Card files under `folder` (any depth, symlinked folders not followed) as POSIX paths relative to it."""
+def _card_files(folder: Path, watched: dict[str, list[int] | None]) -> list[str]:
+    """Card files under `folder` (any depth, symlinked folders not followed) as POSIX paths relative to it.
+
+    Each folder's stat is taken into `watched` before it is read: a listing stays right while they
+    are all unchanged (adding, removing or renaming an entry changes its folder's times).
+    """
     found = []
     pending = [("", str(folder))]
     while pending:
         prefix, directory = pending.pop()
+        watched[directory] = file_stat(directory)
         with os.scandir(directory) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
@@ -113,34 +121,49 @@ def _card_files(folder: Path) -> list[str]:
     return found
 
 
-def _folder_inputs(folder: Path) -> list[CardInput]:
-    pages = _manifest_pages(folder)
+@dataclass(frozen=True)
+class Listing:
+    """A folder's card inputs, and the stat of every path they were read from (its folders and manifest)."""
+
+    inputs: list[CardInput]
+    watched: dict[str, list[int] | None]
+
+
+def list_folder(folder: Path) -> Listing:
+    """Every card in a folder: the manifest's pages, then card files the manifest does not list."""
+    manifest = folder / MANIFEST
+    watched = {str(manifest): file_stat(manifest)}
+    pages = _manifest_pages(manifest)
     inputs = [i for i in (_from_manifest(folder, e) for e in pages.values()) if i is not None]
     listed = {i.name for i in inputs}
-    for rel in _card_files(folder):
+    for rel in _card_files(folder, watched):
         if rel not in listed:
             stem = PurePosixPath(rel).stem
             inputs.append(CardInput(os.path.join(folder, rel), rel, safe_native_id(stem)))
-    return inputs
+    return Listing(inputs, watched)
 
 
-def _path_inputs(path: Path) -> list[CardInput]:
+def _path_inputs(path: Path, list_cards: Callable[[Path], list[CardInput]]) -> list[CardInput]:
     if path.is_dir():
-        return _folder_inputs(path)
+        return list_cards(path)
     if path.is_file():
-        pages = _manifest_pages(path.parent)
+        pages = _manifest_pages(path.parent / MANIFEST)
         from_manifest = _from_manifest(path.parent, pages[path.name]) if path.name in pages else None
         return [from_manifest or CardInput(str(path), path.name, safe_native_id(path.stem))]
     raise UserError(f"input not found: {path}")
 
 
-def collect_inputs(paths: list[Path]) -> list[CardInput]:
-    """Card inputs from files and folders, sorted by name; a missing or unreadable path is a UserError."""
+def collect_inputs(paths: list[Path], list_cards: Callable[[Path], list[CardInput]] | None = None
+                   ) -> list[CardInput]:
+    """Card inputs from files and folders, sorted by name; a missing or unreadable path is a UserError.
+
+    `list_cards` lists a folder (default: list_folder; a listing cache passes its own).
+    """
     inputs: list[CardInput] = []
     for path in paths:
         try:
-            inputs.extend(_path_inputs(path))
+            inputs.extend(_path_inputs(path, list_cards or (lambda folder: list_folder(folder).inputs)))
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
             raise UserError(f"cannot read input {path}: {exc.strerror or exc}{where}") from exc
-    return sorted(inputs, key=lambda i: (i.name, os.fspath(i.path)))
+    return sorted(inputs, key=attrgetter("name", "path"))  # every path made here is text
