@@ -50,6 +50,7 @@ from .validate.stage import Segment
 BATCH_CARDS = 256
 PARALLEL_MIN_CARDS = 64
 CACHE_FORMAT = "segments-1"
+KEYS_SUFFIX = ".keys.json"  # a segment's last file written: without it the segment is incomplete
 _PIPELINE = Path(__file__).resolve().parent
 _CODE = ("extract/*.py", "normalise/*.py", "validate/*.py", "publish/tables_out.py", "findings.py", "sources.py",
          "schema.py", "tables.py", "batches.py")
@@ -179,7 +180,7 @@ def _files(folder: Path, name: str) -> dict[str, Path]:
     files = {table: _arrow_file(folder, name, table) for table in (*TABLE_FILES, "checked-findings")}
     files.update({f"{table}.csv": folder / f"{name}.{table}.csv" for table in PUBLISHED_TABLES})
     files["check"] = folder / f"{name}.check.json"
-    files["keys"] = folder / f"{name}.keys.json"
+    files["keys"] = folder / f"{name}{KEYS_SUFFIX}"
     return files
 
 
@@ -341,9 +342,8 @@ def run_batch(batch: Batch) -> BatchResult:
 
 
 def _kept(folder: Path, name: str, cards: int) -> BatchResult:
-    """A stored segment used as it is (its files marked as recently used, for pruning)."""
-    for path in _files(folder, name).values():
-        os.utime(path)
+    """A stored segment used as it is (its keys file marked as recently used, for pruning)."""
+    os.utime(_files(folder, name)["keys"])
     return BatchResult(name, cards, 0)
 
 
@@ -414,11 +414,20 @@ def _loaded(folder: Path, batch: Batch, result: BatchResult) -> tuple[Segment, B
 
 
 def prune(folder: Path, keep: int) -> None:
-    """Drop the least recently used batch files once the cache holds over twice what a run uses."""
+    """Once the cache holds over twice the segments a run uses, drop all but the most recently used.
+
+    A segment counts as used when its keys file was last written or touched; every other file in
+    the folder that is not part of a kept segment (a segment cut short, a leftover) goes too.
+    """
     if not folder.is_dir():
         return
-    files = sorted(folder.glob("*.*"), key=lambda p: p.stat().st_mtime, reverse=True)
-    limit = 2 * keep * len(_files(folder, ""))
-    for path in files[limit:]:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+    with os.scandir(folder) as entries:
+        keys = [entry for entry in entries if entry.name.endswith(KEYS_SUFFIX)]
+    if len(keys) <= 2 * keep:
+        return
+    keys.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+    kept = {path for entry in keys[:2 * keep] for path in _files(folder, entry.name.removesuffix(KEYS_SUFFIX)).values()}
+    for path in folder.iterdir():
+        if path not in kept and not path.name.startswith("."):  # dot files: another writer's temporary files
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()

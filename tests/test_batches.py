@@ -152,3 +152,27 @@ def test_only_batches_with_a_changed_card_go_to_a_worker(tmp_path: Path, source,
     with card_segments(inputs, source, workers=2, cache_dir=cache) as warm:
         assert warm.parsed == 1
     assert sent[-1] == 1
+
+
+def test_the_cache_keeps_the_most_recently_used_segments_whole(tmp_path: Path, source) -> None:
+    _, inputs = generated(tmp_path, 900, seed=6)
+    groups = [inputs[:300], inputs[300:600], inputs[600:]]  # disjoint ids: two segments each
+    cache = tmp_path / "cache"
+    folder = cache / "batches"
+    names = []
+    for group in groups:
+        if group is groups[2]:
+            (folder / "leftover.funding.arrow").write_bytes(b"a segment cut short")
+        with card_segments(group, source, workers=1, cache_dir=cache):
+            pass
+        names.append({p.name.split(".")[0] for p in folder.iterdir()} - set().union(*names))
+    with card_segments(groups[2], source, workers=1, cache_dir=cache) as again:
+        assert again.parsed == 0
+    per_segment = len(batches._files(folder, "x"))
+    on_disk = sorted(p.name for p in folder.iterdir())
+    # three runs of two segments each, four kept (twice what a run uses): the first run's are gone whole
+    assert [len(n) for n in names] == [2, 2, 2]
+    assert len(on_disk) == 4 * per_segment
+    assert {name.split(".")[0] for name in on_disk} == names[1] | names[2]
+    with card_segments(groups[0], source, workers=1, cache_dir=cache) as rebuilt:
+        assert rebuilt.parsed == 300
