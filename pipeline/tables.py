@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .atomic import atomic_writer
+from .parallel import prefetched
 from .schema import load_schema
 
 
@@ -78,17 +80,24 @@ def windows(parts: Iterable[pa.Table], size: int) -> Iterator[pa.Table]:
 
 def write_parquet(parts: Iterable[pa.Table], schema: pa.Schema, path: Path, row_group: int = PARQUET_ROW_GROUP
                   ) -> int:
-    """zstd Parquet of the parts' rows, written atomically, in fixed row groups; returns the row count.
+    """zstd Parquet of the parts' rows, written atomically, in fixed row groups; returns the row count."""
+    with atomic_writer(path, "wb") as handle:
+        return write_parquet_to(handle, parts, schema, row_group)
+
+
+def write_parquet_to(sink: BinaryIO, parts: Iterable[pa.Table], schema: pa.Schema,
+                     row_group: int = PARQUET_ROW_GROUP) -> int:
+    """zstd Parquet of the parts' rows into an open binary file, in fixed row groups; returns the row count.
 
     Each row group is written from one contiguous copy of its rows, so the bytes depend on the rows
-    alone (not on how many batches, segments or workers made them) and only one group is held at a time.
+    alone (not on how many batches, segments or workers made them) and only one group is held at a
+    time. The next group is put together in a second thread while the writer compresses this one.
     """
     rows = 0
-    with atomic_writer(path, "wb") as handle, pq.ParquetWriter(
-        handle, schema, compression="zstd", use_dictionary=True, write_statistics=True, store_schema=True
-    ) as writer:
-        for window in windows(parts, row_group):
-            writer.write_table(_window(window), row_group_size=row_group)
+    with pq.ParquetWriter(sink, schema, compression="zstd", use_dictionary=True, write_statistics=True,
+                          store_schema=True) as writer:
+        for window in prefetched(_window(w) for w in windows(parts, row_group)):
+            writer.write_table(window, row_group_size=row_group)
             rows += window.num_rows
         if not rows:
             writer.write_table(_window(schema.empty_table()), row_group_size=row_group)

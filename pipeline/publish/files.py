@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from .model import PublishedFile
 
@@ -18,6 +19,23 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class Hashed:
+    """A binary file being written, hashed and counted on the way (so a new file need not be read back)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.sha256 = hashlib.sha256()
+        self.bytes = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.bytes += len(data)
+        return self.handle.write(data)
+
+    def __getattr__(self, name: str) -> Any:  # tell, flush, closed ... of the file itself
+        return getattr(self.handle, name)
 
 
 def file_facts(relative: str, size: int, sha256: str) -> PublishedFile:

@@ -86,16 +86,15 @@ def _parts(validated: Validated, name: str) -> Iterator[Part]:
 
 
 def _write_file(staged: Path, validated: Validated, files: FileFacts, reuse: Reuse, job: tuple[str, str]) -> None:
-    """One table file, linked from the previous outputs when its rows are unchanged, else written and hashed
-    while it is fresh in the page cache."""
+    """One table file, linked from the previous outputs when its rows are unchanged, else written (and hashed
+    on the way)."""
     name, kind = job
     relative = f"{kind}/{name}.{kind}"
     linked = reuse.link(relative, fingerprint(validated, name), staged)
     if linked is not None:
         files.add(linked)
         return
-    write_file(name, kind, _parts(validated, name), staged)
-    files(relative)
+    files.add(write_file(name, kind, _parts(validated, name), staged))
 
 
 # Largest first, so the two threads finish together: Parquet (compressing) costs more than CSV (copying).

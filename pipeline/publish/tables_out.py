@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,7 +19,9 @@ import pyarrow.csv as pacsv
 
 from ..atomic import atomic_writer
 from ..schema import load_schema
-from ..tables import PARQUET_ROW_GROUP, decoded, relaxed, write_parquet
+from ..tables import PARQUET_ROW_GROUP, decoded, relaxed, write_parquet_to
+from .files import Hashed, file_facts
+from .model import PublishedFile
 
 FORMULA_START = r"^[=+\-@\t\r]"
 FORMULA_GUARD = "'"
@@ -89,24 +92,32 @@ class Part:
 
 
 def write_csv(name: str, parts: Iterable[Part], path: Path) -> None:
-    """The header, then each part's rows: the bytes are the same however the rows are cut into parts."""
-    schema = load_schema(name).arrow_schema()
+    """The table's CSV file, written atomically (see write_csv_to)."""
     with atomic_writer(path, "wb") as handle:
-        csv_rows(schema.empty_table(), handle, header=True)
-        for part in parts:
-            if part.csv_body is None:
-                csv_rows(in_order(name, part.table()), handle, header=False)
-            else:
-                with part.csv_body.open("rb") as body:
-                    shutil.copyfileobj(body, handle, COPY_BLOCK)
+        write_csv_to(handle, name, parts)
 
 
-def write_file(name: str, kind: str, parts: Iterable[Part], out_dir: Path) -> Path:
-    """<kind>/<name>.<kind> under out_dir (kind: csv or parquet), streaming the parts; returns its path."""
-    path = out_dir / kind / f"{name}.{kind}"
-    if kind == "csv":
-        write_csv(name, parts, path)
-    else:
-        tables = (typed(name, part.table()) for part in parts)
-        write_parquet(tables, load_schema(name).arrow_schema(), path, ROW_GROUP_ROWS.get(name, PARQUET_ROW_GROUP))
-    return path
+def write_csv_to(sink: BinaryIO, name: str, parts: Iterable[Part]) -> None:
+    """The header, then each part's rows: the bytes are the same however the rows are cut into parts."""
+    csv_rows(load_schema(name).arrow_schema().empty_table(), sink, header=True)
+    for part in parts:
+        if part.csv_body is None:
+            csv_rows(in_order(name, part.table()), sink, header=False)
+        else:
+            with part.csv_body.open("rb") as body:
+                shutil.copyfileobj(body, sink, COPY_BLOCK)
+
+
+def write_file(name: str, kind: str, parts: Iterable[Part], out_dir: Path) -> PublishedFile:
+    """<kind>/<name>.<kind> under out_dir (kind: csv or parquet), streaming the parts; returns its facts,
+    the checksum taken as it was written."""
+    relative = f"{kind}/{name}.{kind}"
+    with atomic_writer(out_dir / relative, "wb") as handle:
+        sink = Hashed(handle)
+        if kind == "csv":
+            write_csv_to(sink, name, parts)
+        else:
+            tables = (typed(name, part.table()) for part in parts)
+            row_group = ROW_GROUP_ROWS.get(name, PARQUET_ROW_GROUP)
+            write_parquet_to(sink, tables, load_schema(name).arrow_schema(), row_group)
+    return file_facts(relative, sink.bytes, sink.sha256.hexdigest())
