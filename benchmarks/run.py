@@ -180,6 +180,7 @@ def bench_incremental(workdir: Path, corpus: Path, cards: int, args: argparse.Na
     spec = {"input": str(corpus), "build": str(workdir / f"build-inc-{cards}"), "out": str(workdir / "out-inc"),
             "workers": args.workers}
     env = {"HANKEDATA_CACHE_DIR": str(cache)}
+    restore_card(corpus, args.seed)  # as generated, whatever an interrupted run left
     cold = _spawn("pipeline", spec, env)
     warm = []
     try:
