@@ -7,12 +7,12 @@ check that depends on one project's rows) and renders its published rows as CSV 
 cut in project-id order and each segment's tables are sorted, so the segments in order are the sorted
 tables, equal to what the staged commands write.
 
-A segment is stored under <cache_dir>/batches/ (or a scratch folder without a cache) and goes back to
-the main process as a name, which it memory-maps. Its key is made of the code and data that decide it
-(extract, normalise and validate code, schemas, lookups, the source declaration) and each card's
-provenance and content hash: a run where one card changed re-parses that card and re-validates its
-segment only. A batch whose card files are all as they were is recognised in the main process by
-their stat alone and never sent to a worker.
+A segment is stored under <cache_dir>/batches/ (or a scratch folder without a cache; see
+segment_store.py) and goes back to the main process as a name, which it memory-maps. Its key is
+made of the code and data that decide it (extract, normalise and validate code, schemas, lookups,
+the source declaration) and each card's provenance and content hash: a run where one card changed
+re-parses that card and re-validates its segment only. A batch whose card files are all as they
+were is recognised in the main process by their stat alone and never sent to a worker.
 """
 
 from __future__ import annotations
@@ -24,36 +24,44 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
-from functools import cache, partial
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .atomic import atomic_writer
 from .extract.cache import canonical, card_identity, files_digest
 from .extract.dedupe import merge_duplicates
 from .extract.inputs import CardInput
 from .extract.stage import card_bytes, record_from
-from .file_stat import file_stat, still
+from .file_stat import file_stat
 from .normalise.stage import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, normalise_record
 from .parallel import bounded_map, process_pool
 from .paths import ROOT
-from .publish.tables_out import csv_body
 from .schema import load_schema
+from .segment_store import (
+    Stored,
+    load_segment,
+    load_tables,
+    mark_used,
+    prune,
+    read_stored,
+    record_stored,
+    segment_files,
+    store_segment,
+)
 from .sources import Source
 from .tables import relaxed, sort_table
-from .validate.segment import PUBLISHED_TABLES, SegmentCheck, check_segment, kept
+from .validate.segment import check_segment
 from .validate.stage import Segment
 
 BATCH_CARDS = 256
 PARALLEL_MIN_CARDS = 64
 CACHE_FORMAT = "segments-1"
-KEYS_SUFFIX = ".keys.json"  # a segment's last file written: without it the segment is incomplete
 _PIPELINE = Path(__file__).resolve().parent
 _CODE = ("extract/*.py", "normalise/*.py", "validate/*.py", "publish/tables_out.py", "findings.py", "sources.py",
-         "schema.py", "tables.py", "batches.py")
+         "schema.py", "tables.py", "batches.py", "segment_store.py")
 Progress = Callable[[int, int], None]
 
 
@@ -132,132 +140,6 @@ def _batch_name(batch: Batch) -> str:
     return hashlib.sha256(json.dumps([batch.fingerprint, ids]).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class Stored:
-    """A stored segment's per-project keys, and what each card file was (stat and identity) when it was read.
-
-    A card whose size, times, inode and device are what they were is not read again to be hashed:
-    the digest recorded then is used. Like git's index, a file changed less than file_stat.RACY_NS before it
-    was recorded is not trusted (a same-size rewrite could share its timestamp) and is hashed again.
-    """
-
-    keys: dict[str, str]
-    seen: dict[str, list]  # card path -> [stat, card identity (provenance and content digest)]
-    recorded_ns: int
-
-    def digest(self, path: str, stat: list[int] | None) -> str | None:
-        """The recorded digest of a card file that is unchanged since, else None."""
-        prior = self.seen.get(path)
-        return prior[1][-1] if prior is not None and still(prior[0], stat, self.recorded_ns) else None
-
-    def same_cards(self, seen: dict[str, list]) -> bool:
-        """True when every card is the file it was, with the same provenance (then every key is the same)."""
-        return seen == self.seen
-
-    def unchanged(self, inputs: tuple[CardInput, ...]) -> bool:
-        """True when each card is the file it was with the same provenance, found without reading any.
-
-        What run_batch would find before keeping the segment as it is, at a fraction of the cost:
-        cheap enough for the main process, so an unchanged batch is never sent to a worker.
-        """
-        if len(inputs) != len(self.seen):  # a card added or gone, or one file listed twice
-            return False
-        for inp in inputs:
-            path = os.fspath(inp.path)
-            prior = self.seen.get(path)
-            if prior is None or not still(prior[0], file_stat(path), self.recorded_ns) or \
-                    prior[1] != card_identity(inp, prior[1][-1]):
-                return False
-        return True
-
-
-def _arrow_file(folder: Path, name: str, table: str) -> Path:
-    return folder / f"{name}.{table}.arrow"
-
-
-def _files(folder: Path, name: str) -> dict[str, Path]:
-    """Every file of one segment; keys.json is written last, so a segment without it is incomplete."""
-    files = {table: _arrow_file(folder, name, table) for table in (*TABLE_FILES, "checked-findings")}
-    files.update({f"{table}.csv": folder / f"{name}.{table}.csv" for table in PUBLISHED_TABLES})
-    files["check"] = folder / f"{name}.check.json"
-    files["keys"] = folder / f"{name}{KEYS_SUFFIX}"
-    return files
-
-
-def _stored(folder: Path, name: str) -> Stored | None:
-    """What a stored segment was made from, or None when there is no complete one."""
-    files = _files(folder, name)
-    if not all(path.is_file() for path in files.values()):
-        return None
-    try:
-        data = json.loads(files["keys"].read_text(encoding="utf-8"))
-        return Stored(data["keys"], data["seen"], data["recorded_ns"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _write_json(data: object, path: Path) -> None:
-    with atomic_writer(path, durable=False) as handle:
-        json.dump(data, handle, sort_keys=True)
-
-
-def _read_arrow(path: Path) -> pa.Table:
-    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-
-
-def load_tables(folder: Path, name: str) -> dict[str, pa.Table]:
-    """A stored segment's normalised tables, memory-mapped (no copy: pages are read as the tables are used)."""
-    return {table: load_table(folder, name, table) for table in TABLE_FILES}
-
-
-def load_table(folder: Path, name: str, table: str) -> pa.Table:
-    """One normalised table of a stored segment, memory-mapped."""
-    return _read_arrow(_arrow_file(folder, name, table))
-
-
-def load_segment(folder: Path, name: str) -> Segment:
-    """A stored segment: its tables (loaded when used), its check and its rendered CSV lines."""
-    files = _files(folder, name)
-    stored = json.loads(files["check"].read_text(encoding="utf-8"))
-    check = SegmentCheck.from_json(stored["check"], _read_arrow(files["checked-findings"]))
-    return Segment(partial(load_table, folder, name), check,
-                   {table: files[f"{table}.csv"] for table in PUBLISHED_TABLES}, stored["digests"])
-
-
-def _write_arrow(table: pa.Table, path: Path) -> None:
-    with atomic_writer(path, "wb", durable=False) as handle, pa.ipc.new_file(handle, table.schema) as writer:
-        writer.write_table(table)
-
-
-def rows_digest(fingerprint: str, table: pa.Table) -> str:
-    """SHA-256 of the code fingerprint and a table's rows as Arrow IPC bytes: equal digests, equal files.
-
-    Rows that are equal but laid out differently (chunks, dictionary order) may get another digest;
-    that only costs a file written again.
-    """
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return hashlib.sha256(fingerprint.encode() + sink.getvalue().to_pybytes()).hexdigest()
-
-
-def _store(folder: Path, name: str, stored: Stored, tables: dict[str, pa.Table], fingerprint: str) -> None:
-    """Validate the segment's tables and store them, the check, and the published rows as CSV lines and digests."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = _files(folder, name)
-    check = check_segment(tables)
-    for table in TABLE_FILES:
-        _write_arrow(tables[table], files[table])
-    _write_arrow(check.findings, files["checked-findings"])
-    digests = {}
-    for table in PUBLISHED_TABLES:
-        published = kept(tables[table], check.keep[table])
-        csv_body(table, published, files[f"{table}.csv"])
-        digests[table] = rows_digest(fingerprint, published)
-    _write_json({"check": check.to_json(), "digests": digests}, files["check"])
-    _write_json(asdict(stored), files["keys"])
-
-
 def _normalised(batch: Batch, contents: dict[int, bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
     """Parse, merge and normalise the batch's cards (only those of the project ids in `only`, if given)."""
     source = batch.source
@@ -310,7 +192,7 @@ def _look(batch: Batch, stored: Stored | None) -> Looked:
 def unchanged(batch: Batch) -> BatchResult | None:
     """The batch's stored segment when every card is as it was then (see Stored.unchanged), else None."""
     name = _batch_name(batch)
-    stored = _stored(batch.folder, name)
+    stored = read_stored(batch.folder, name)
     if stored is None or not stored.unchanged(batch.inputs):
         return None
     return _kept(batch.folder, name, len(batch.inputs))
@@ -324,7 +206,7 @@ def run_batch(batch: Batch) -> BatchResult:
     """
     folder = batch.folder
     name = _batch_name(batch)
-    stored = _stored(folder, name)
+    stored = read_stored(folder, name)
     looked = _look(batch, stored)
     if stored is not None and not looked.contents and stored.same_cards(looked.seen):
         return _kept(folder, name, len(batch.inputs))
@@ -332,18 +214,18 @@ def run_batch(batch: Batch) -> BatchResult:
     now = Stored(keys, looked.seen, time.time_ns())
     changed = {pid for pid, key in keys.items() if stored is None or stored.keys.get(pid) != key}
     if stored is not None and not changed:  # files touched but unchanged: record their new stat
-        _write_json(asdict(now), _files(folder, name)["keys"])
+        record_stored(folder, name, now)
         return _kept(folder, name, len(batch.inputs))
     fresh = _normalised(batch, looked.contents, changed if stored is not None else None)
     tables = fresh if stored is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
-    _store(folder, name, now, tables, batch.fingerprint)
+    store_segment(folder, name, now, tables, check_segment(tables), batch.fingerprint)
     parsed = sum(1 for inp in batch.inputs if _project_id(batch, inp) in changed)
     return BatchResult(name, len(batch.inputs), parsed)
 
 
 def _kept(folder: Path, name: str, cards: int) -> BatchResult:
-    """A stored segment used as it is (its keys file marked as recently used, for pruning)."""
-    os.utime(_files(folder, name)["keys"])
+    """A stored segment used as it is."""
+    mark_used(folder, name)
     return BatchResult(name, cards, 0)
 
 
@@ -408,26 +290,8 @@ def _loaded(folder: Path, batch: Batch, result: BatchResult) -> tuple[Segment, B
     try:
         return load_segment(folder, result.name), result
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
-        _files(folder, result.name)["keys"].unlink(missing_ok=True)  # no longer a complete segment
+        segment_files(folder, result.name)["keys"].unlink(missing_ok=True)  # no longer a complete segment
         again = run_batch(batch)
         return load_segment(folder, again.name), again
 
 
-def prune(folder: Path, keep: int) -> None:
-    """Once the cache holds over twice the segments a run uses, drop all but the most recently used.
-
-    A segment counts as used when its keys file was last written or touched; every other file in
-    the folder that is not part of a kept segment (a segment cut short, a leftover) goes too.
-    """
-    if not folder.is_dir():
-        return
-    with os.scandir(folder) as entries:
-        keys = [entry for entry in entries if entry.name.endswith(KEYS_SUFFIX)]
-    if len(keys) <= 2 * keep:
-        return
-    keys.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
-    kept = {path for entry in keys[:2 * keep] for path in _files(folder, entry.name.removesuffix(KEYS_SUFFIX)).values()}
-    for path in folder.iterdir():
-        if path not in kept and not path.name.startswith("."):  # dot files: another writer's temporary files
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()

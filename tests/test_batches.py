@@ -15,6 +15,7 @@ from pipeline.batches import card_segments, plan_batches
 from pipeline.extract.inputs import CardInput, collect_inputs
 from pipeline.extract.stage import card_bytes, extract
 from pipeline.normalise.stage import TABLE_FILES, normalise_file
+from pipeline.segment_store import segment_files
 
 
 def generated(tmp_path: Path, count: int, seed: int) -> tuple[Path, list[CardInput]]:
@@ -168,7 +169,7 @@ def test_the_cache_keeps_the_most_recently_used_segments_whole(tmp_path: Path, s
         names.append({p.name.split(".")[0] for p in folder.iterdir()} - set().union(*names))
     with card_segments(groups[2], source, workers=1, cache_dir=cache) as again:
         assert again.parsed == 0
-    per_segment = len(batches._files(folder, "x"))
+    per_segment = len(segment_files(folder, "x"))
     on_disk = sorted(p.name for p in folder.iterdir())
     # three runs of two segments each, four kept (twice what a run uses): the first run's are gone whole
     assert [len(n) for n in names] == [2, 2, 2]
