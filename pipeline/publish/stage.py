@@ -111,12 +111,13 @@ def write_outputs(staged: Path, validated: Validated, source: Source, params: di
         shutil.copyfile(SCHEMAS_DIR / f"{name}.json", staged / "schemas" / f"{name}.json")
     files = FileFacts(staged)
     with ThreadPoolExecutor(max_workers=PUBLISH_THREADS) as pool:
+        dates = pool.submit(project_dates, validated)  # for the catalogue, while the long files are written
         list(pool.map(partial(_write_file, staged, validated, files, reuse), FILE_JOBS))
     rows = validated.rows
     write_json(validated.report, staged / REPORT)
     package = datapackage([load_schema(n) for n in TABLES], rows, files, source, params.get("catalog", {}))
     write_json(package, staged / "datapackage.json")
-    write_catalog(_catalog_input(files, project_dates(validated), rows, source, params), staged / "dcat")
+    write_catalog(_catalog_input(files, dates.result(), rows, source, params), staged / "dcat")
     return files
 
 
