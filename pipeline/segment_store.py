@@ -26,6 +26,7 @@ from .extract.inputs import CardInput
 from .file_stat import file_stat, still
 from .normalise.stage import TABLE_FILES
 from .publish.tables_out import csv_body
+from .tables import decoded
 from .validate.segment import PUBLISHED_TABLES, SegmentCheck, kept
 from .validate.stage import Segment
 
@@ -129,16 +130,17 @@ def _write_arrow(table: pa.Table, path: Path) -> None:
         writer.write_table(table)
 
 
-def rows_digest(fingerprint: str, table: pa.Table) -> str:
-    """SHA-256 of the code fingerprint and a table's rows as Arrow IPC bytes: equal digests, equal files.
+def rows_digest(seed: str, table: pa.Table) -> str:
+    """SHA-256 of a seed (the code fingerprint ...) and a table's rows: equal digests, equal files.
 
-    Rows that are equal but laid out differently (chunks, dictionary order) may get another digest;
-    that only costs a file written again.
+    The rows are hashed as Arrow IPC bytes with enums decoded and chunks joined, so equal rows get
+    the same digest however they were laid out (a segment merged after a change, or made fresh).
     """
+    plain = pa.table([decoded(column) for column in table.columns], names=table.column_names).combine_chunks()
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return hashlib.sha256(fingerprint.encode() + sink.getvalue().to_pybytes()).hexdigest()
+    with pa.ipc.new_stream(sink, plain.schema) as writer:
+        writer.write_table(plain)
+    return hashlib.sha256(seed.encode() + sink.getvalue().to_pybytes()).hexdigest()
 
 
 def store_segment(folder: Path, name: str, stored: Stored, tables: dict[str, pa.Table], check: SegmentCheck,
@@ -154,8 +156,16 @@ def store_segment(folder: Path, name: str, stored: Stored, tables: dict[str, pa.
         published = kept(tables[table], check.keep[table])
         csv_body(table, published, files[f"{table}.csv"])
         digests[table] = rows_digest(fingerprint, published)
+    digests["quality"] = rows_digest(_quality_seed(fingerprint, tables, check), check.findings)
     _write_json({"check": check.to_json(), "digests": digests}, files["check"])
     record_stored(folder, name, stored)
+
+
+def _quality_seed(fingerprint: str, tables: dict[str, pa.Table], check: SegmentCheck) -> str:
+    """Besides its cards' findings, what a segment's share of the quality table depends on: which of its
+    projects are published (findings link to them) and how many fill each column (dataset findings)."""
+    published = kept(tables["projects"].select(["project_id"]), check.keep["projects"])
+    return json.dumps([fingerprint, published.column("project_id").to_pylist(), check.filled], sort_keys=True)
 
 
 def record_stored(folder: Path, name: str, stored: Stored) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from corpus import tree_hashes
@@ -9,12 +10,12 @@ from corpus import tree_hashes
 from benchmarks.generate import generate
 from pipeline.cli import main
 
-TABLE_FILES = [f"{kind}/{name}.{kind}" for name in ("projects", "funding", "organisations") for kind in ("csv",
-                                                                                                        "parquet")]
+TABLES = ("projects", "funding", "organisations", "quality")
+TABLE_FILES = [f"{kind}/{name}.{kind}" for name in TABLES for kind in ("csv", "parquet")]
 
 
 def inodes(out: Path) -> dict[str, int]:
-    return {relative: (out / relative).stat().st_ino for relative in [*TABLE_FILES, "csv/quality.csv"]}
+    return {relative: (out / relative).stat().st_ino for relative in TABLE_FILES}
 
 
 def run(cards: Path, out: Path) -> None:
@@ -30,14 +31,20 @@ def test_unchanged_tables_are_linked_and_every_file_is_what_a_fresh_run_writes(t
     run(cards, out)
     again = inodes(out)
     assert {f: again[f] == first[f] for f in TABLE_FILES} == dict.fromkeys(TABLE_FILES, True)
-    assert again["csv/quality.csv"] != first["csv/quality.csv"], "quality has no row digests: always written"
 
     card = cards / "1.txt"
-    card.write_text(card.read_text(encoding="utf-8").replace("\nTulokset\n", "\nUusi lause.\nTulokset\n", 1),
-                    encoding="utf-8")  # a summary changes: projects does, funding and organisations do not
+    card.write_text(re.sub(r"(Tiivistelmä[^\n]*\n\n)", r"\1Uusi lause. ", card.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")  # a summary changes: projects does, the other tables do not
     run(cards, out)
     changed = inodes(out)
     assert [f for f in TABLE_FILES if changed[f] == again[f]] == [f for f in TABLE_FILES if "projects" not in f]
+    card = cards / "2.txt"
+    card.write_text(card.read_text(encoding="utf-8").replace("Aloittamispvm", "Aloittamispvm\n31.2.2020", 1),
+                    encoding="utf-8")  # a start date that does not exist: a new finding
+    run(cards, out)
+    dated = inodes(out)
+    assert dated["csv/quality.csv"] != changed["csv/quality.csv"]
+    assert dated["csv/funding.csv"] == changed["csv/funding.csv"]
     fresh = tmp_path / "fresh"
     with monkeypatch.context() as uncached:
         uncached.setenv("HANKEDATA_CACHE_DIR", "off")

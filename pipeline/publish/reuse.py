@@ -25,7 +25,11 @@ from .model import PublishedFile
 
 
 def fingerprint(validated: Validated, name: str) -> str | None:
-    """What decides a table's files: its rows' digests in every segment (None when a segment has none)."""
+    """What decides a table's files: its rows' digests in every segment (None when a segment has none).
+
+    The quality table also holds the dataset findings; they follow from the segments' published
+    projects and fill counts, which its segment digests cover, and the source declaration.
+    """
     digests = [segment.digests.get(name) for segment in validated.segments]
     if not digests or None in digests:
         return None
