@@ -90,8 +90,8 @@ def write_parquet_to(sink: BinaryIO, parts: Iterable[pa.Table], schema: pa.Schem
     """zstd Parquet of the parts' rows into an open binary file, in fixed row groups; returns the row count.
 
     Each row group is written from one contiguous copy of its rows, so the bytes depend on the rows
-    alone (not on how many batches, segments or workers made them) and only one group is held at a
-    time. The next group is put together in a second thread while the writer compresses this one.
+    alone (not on how many batches, segments or workers made them). The next group is put together
+    in a second thread while the writer compresses this one: two groups are held at a time.
     """
     rows = 0
     with pq.ParquetWriter(sink, schema, compression="zstd", use_dictionary=True, write_statistics=True,
