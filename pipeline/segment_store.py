@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -99,7 +99,7 @@ def read_stored(folder: Path, name: str) -> Stored | None:
 
 def _write_json(data: object, path: Path) -> None:
     with atomic_writer(path, durable=False) as handle:
-        json.dump(data, handle, sort_keys=True)
+        handle.write(json.dumps(data, sort_keys=True))  # one write: json.dump writes piece by piece
 
 
 def _read_arrow(path: Path) -> pa.Table:
@@ -170,7 +170,9 @@ def _quality_seed(fingerprint: str, tables: dict[str, pa.Table], check: SegmentC
 
 def record_stored(folder: Path, name: str, stored: Stored) -> None:
     """Write the segment's keys file: from now on the segment counts."""
-    _write_json(asdict(stored), segment_files(folder, name)["keys"])
+    # a plain dict: dataclasses.asdict would deep-copy every one of the observations
+    _write_json({"keys": stored.keys, "seen": stored.seen, "recorded_ns": stored.recorded_ns},
+                segment_files(folder, name)["keys"])
 
 
 def mark_used(folder: Path, name: str) -> None:
