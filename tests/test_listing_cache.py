@@ -109,7 +109,13 @@ def test_a_damaged_or_foreign_record_is_ignored(cards: Path, tmp_path: Path, mon
 
 
 def test_collect_inputs_is_the_same_with_and_without_the_cache(cards: Path, tmp_path: Path) -> None:
+    manifest = cards / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["pages"].append({"file": "../outside.txt", "native_id": "999"})  # refused, kept as an input
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    _age(cards)
     cache = tmp_path / "cache"
     plain = collect_inputs([cards, cards / "7.txt"])
     with_cache = [collect_inputs([cards, cards / "7.txt"], lambda f: cached_listing(cache, f)) for _ in range(2)]
     assert with_cache == [plain, plain]
+    assert [i.native_id for i in plain if i.refused] == ["999"]

@@ -223,6 +223,11 @@ def test_a_hostile_run_writes_only_its_outputs_and_reads_nothing_outside(tmp_pat
             assert SECRET.encode() not in path.read_bytes(), path
     ids = [row["project_id"] for row in csv_rows(publish / "out" / "csv" / "projects.csv")]
     assert ids and all(SAFE_ID.fullmatch(i) and ".." not in i for i in ids)
+    quality = csv_rows(publish / "out" / "csv" / "quality.csv")
+    refused = [row for row in quality if row["check"] == "unsafe-manifest-name"]
+    assert sorted(row["raw_value"] for row in refused) == sorted(  # each entry reported, none dropped
+        [f"../{secret.name}", str(secret), f"sub/../../{secret.name}", ".."])
+    assert {(row["severity"], row["quarantined"]) for row in refused} == {("error", "true")}
 
 
 @given(st.text(max_size=300))

@@ -30,7 +30,9 @@ class CardInput:
     """One card file and its provenance.
 
     The path is kept as text (a Path is accepted too): a hundred thousand of them go to the worker
-    processes, and text pickles many times faster than Path objects.
+    processes, and text pickles many times faster than Path objects. A manifest entry that cannot be
+    read safely is still an input, `refused` with the reason (a finding "check:message"), so the run
+    reports it instead of dropping it; its path is then the manifest's.
     """
 
     path: str | os.PathLike[str]
@@ -39,6 +41,7 @@ class CardInput:
     url: str | None = None
     retrieved_at: str | None = None
     content_type: str | None = None
+    refused: str | None = None
 
     @property
     def host(self) -> str | None:
@@ -91,14 +94,18 @@ def _plain_name(name: str) -> bool:
     return name not in ("", ".", "..") and "/" not in name and "\x00" not in name
 
 
-def _from_manifest(folder: Path, entry: dict) -> CardInput | None:
+UNSAFE_NAME = "unsafe-manifest-name:the manifest names a card file outside its folder; the file is not read"
+
+
+def _from_manifest(folder: Path, entry: dict) -> CardInput:
+    """A manifest page as an input; one whose file name is not a plain name in the folder is refused."""
     name = entry["file"]
-    if not _plain_name(name):
-        return None
+    plain = _plain_name(name)
     url = _text(entry, "url")
-    raw_id = entry.get("native_id") or (id_from_url(url) if url else None) or Path(name).stem
-    return CardInput(os.path.join(folder, name), name, safe_native_id(str(raw_id)), url,
-                     _text(entry, "retrieved_at"), _text(entry, "content_type"))
+    raw_id = entry.get("native_id") or (id_from_url(url) if url else None) or PurePosixPath(name).stem
+    path = os.path.join(folder, name if plain else MANIFEST)
+    return CardInput(path, name, safe_native_id(str(raw_id)), url, _text(entry, "retrieved_at"),
+                     _text(entry, "content_type"), None if plain else UNSAFE_NAME)
 
 
 def _card_files(folder: Path, watched: dict[str, list[int] | None]) -> list[str]:
@@ -134,7 +141,7 @@ def list_folder(folder: Path) -> Listing:
     manifest = folder / MANIFEST
     watched = {str(manifest): file_stat(manifest)}
     pages = _manifest_pages(manifest)
-    inputs = [i for i in (_from_manifest(folder, e) for e in pages.values()) if i is not None]
+    inputs = [_from_manifest(folder, e) for e in pages.values()]
     listed = {i.name for i in inputs}
     for rel in _card_files(folder, watched):
         if rel not in listed:

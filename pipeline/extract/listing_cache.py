@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ..atomic import atomic_writer
 from ..file_stat import file_stat, still
-from .inputs import CardInput, list_folder
+from .inputs import MANIFEST, CardInput, list_folder
 
-LISTING_FORMAT = "listing-1"
+LISTING_FORMAT = "listing-2"
 LISTINGS_DIR = "listings"
 
 
@@ -35,12 +35,16 @@ def _safe_name(name: object) -> bool:
             and ".." not in name.split("/"))
 
 
-def _card_input(prefix: str, row: object) -> CardInput:
-    """A card input from a stored row [name, native id, URL, retrieval time, content type]; ValueError if it
-    does not fit."""
-    if not (isinstance(row, list) and len(row) == 5 and _safe_name(row[0]) and isinstance(row[1], str)
+def _card_input(folder: Path, prefix: str, row: object) -> CardInput:
+    """A card input from a stored row [name, native id, URL, retrieval time, content type, refused];
+    ValueError if it does not fit."""
+    if not (isinstance(row, list) and len(row) == 6 and isinstance(row[0], str) and isinstance(row[1], str)
             and all(value is None or isinstance(value, str) for value in row[2:])):
         raise ValueError(f"not a stored card: {row!r:.200}")
+    if row[5] is not None:  # refused: the manifest is all there is of it
+        return CardInput(os.path.join(folder, MANIFEST), *row)
+    if not _safe_name(row[0]):
+        raise ValueError(f"not a name inside the folder: {row[0]!r:.200}")
     return CardInput(prefix + row[0], *row)
 
 
@@ -59,14 +63,14 @@ def _stored_inputs(record: Path, folder: Path) -> list[CardInput] | None:
         if not all(_unchanged(stat, file_stat(path), recorded_ns) for path, stat in watched.items()):
             return None
         prefix = os.path.join(folder, "")  # as os.path.join(folder, name) makes the paths of a fresh listing
-        return [_card_input(prefix, row) for row in cards]
+        return [_card_input(folder, prefix, row) for row in cards]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def _store(record: Path, folder: Path, recorded_ns: int, inputs: list[CardInput],
            watched: dict[str, list[int] | None]) -> None:
-    cards = [[i.name, i.native_id, i.url, i.retrieved_at, i.content_type] for i in inputs]
+    cards = [[i.name, i.native_id, i.url, i.retrieved_at, i.content_type, i.refused] for i in inputs]
     data = {"format": LISTING_FORMAT, "folder": os.path.abspath(folder), "recorded_ns": recorded_ns,
             "watched": watched, "cards": cards}
     with atomic_writer(record, durable=False) as handle:

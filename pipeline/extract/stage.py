@@ -48,6 +48,8 @@ def record_from(inp: CardInput, data: bytes | str, source: Source) -> CardRecord
 
 def card_bytes(inp: CardInput) -> bytes | str:
     """The card's bytes, or the reason (a finding message) why it cannot be read."""
+    if inp.refused is not None:
+        return inp.refused
     try:
         size = os.stat(inp.path).st_size
         if size > MAX_CARD_BYTES:
