@@ -47,7 +47,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources-dir", type=Path, default=SOURCES_DIR,
                         help="folder of source declarations, <key>/source.yml (default: sources/)")
     parser.add_argument("--build", type=Path, help="folder for intermediate stage files (default: build/)")
-    parser.add_argument("--workers", type=int, help="processes for parsing cards (0 = one per core)")
+    parser.add_argument("--workers", type=int,
+                        help="processes for parsing cards (0, or more than the cores: one per core)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     parser.add_argument("--quiet", action="store_true", help="print only the closing summary and errors")
 

@@ -54,9 +54,18 @@ class RunSummary:
                 f"{f['error']} errors, {f['warning']} warnings, {f['info']} info (see quality.csv).{where}")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def workers_for(requested: int) -> int:
-    """0 means one worker per core."""
-    return requested if requested > 0 else (os.cpu_count() or 1)
+    """Parsing processes: 0 means one per core, and never more than the cores (extra ones only add memory)."""
+    cores = usable_cores()
+    return min(requested, cores) if requested > 0 else cores
 
 
 class Stages:

@@ -22,6 +22,7 @@ from corpus import REPO, SNAPSHOT, run_cli
 from pipeline import cli
 from pipeline.cli import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, main
 from pipeline.params import PARAMS_FILE
+from pipeline.runner import usable_cores, workers_for
 from pipeline.sources import SOURCES_DIR
 
 SOURCE_KEY = "oulu-hanketietokanta"
@@ -244,3 +245,8 @@ def test_interrupt_is_exit_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert main(["run", "--out", str(tmp_path / "out")]) == EXIT_INTERRUPTED
     assert "interrupted" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_workers_are_at_most_one_per_core() -> None:
+    cores = usable_cores()
+    assert [workers_for(n) for n in (0, 1, cores, cores + 1, 10_000)] == [cores, 1, cores, cores, cores]
