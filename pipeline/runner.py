@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 import pyarrow.compute as pc
+from filelock import FileLock, Timeout
 
 from .batches import card_segments
 from .extract.cache import ENV_CACHE_DIR, cache_dir_for
@@ -27,6 +28,7 @@ from .tables import read_parquet
 from .validate.stage import Segment, Validated, combine, validate, validated_tables
 
 Log = Callable[[str], None]
+CACHE_LOCK = ".lock"  # in the cache folder: held by a run using its segments
 PUBLISHED_RECORD = "published.json"  # in the cache folder: what the last publish wrote, to link unchanged files
 
 
@@ -155,17 +157,43 @@ class Stages:
         s.findings = {level: found.get(level, 0) for level in ("error", "warning", "info")}
 
     @contextlib.contextmanager
-    def card_segments(self, inputs: list[Path]) -> Iterator[list[Segment]]:
-        """Extract, normalise and validate each batch of cards in one pass (what `run` does; no records.jsonl)."""
-        started = time.perf_counter()
-        cards = self._inputs(inputs)
+    def _cache_held(self) -> Iterator[None]:
+        """Hold the cache folder against other runs using it: a segment's files must come from one run.
+
+        Another run waits for it (saying so), rather than failing: the cache is an optimisation.
+        """
         cache = self._cache()
-        with card_segments(cards, self.source, workers_for(self.params["workers"]), cache, self.progress,
-                           self.build_dir) as result:
-            self.summary.cards = len(cards)
+        if cache is None:
+            yield
+            return
+        cache.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(cache / CACHE_LOCK))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            self.log(f"waiting for another run that uses the cache folder {cache}")
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextlib.contextmanager
+    def card_segments(self, inputs: list[Path]) -> Iterator[list[Segment]]:
+        """Extract, normalise and validate each batch of cards in one pass (what `run` does; no records.jsonl).
+
+        The cache is held until the caller is done with the segments (they are its files, memory-mapped).
+        """
+        started = time.perf_counter()
+        cache = self._cache()
+        with self._cache_held(), card_segments(self._inputs(inputs), self.source,
+                                               workers_for(self.params["workers"]), cache, self.progress,
+                                               self.build_dir) as result:
+            cards = result.cards
+            self.summary.cards = cards
             self.summary.parsed = result.parsed
-            reused = f", {result.cards - result.parsed} from the cache" if result.parsed < result.cards else ""
-            self._timed("extract+normalise", started, f"{len(cards)} cards -> {len(result.segments)} segments"
+            reused = f", {cards - result.parsed} from the cache" if result.parsed < cards else ""
+            self._timed("extract+normalise", started, f"{cards} cards -> {len(result.segments)} segments"
                                                       f"{reused}")
             yield result.segments
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from conftest import SNAPSHOT
+from corpus import REPO
+from filelock import FileLock
 
 from benchmarks.generate import generate
 from pipeline import batches
@@ -15,6 +19,7 @@ from pipeline.batches import card_segments, plan_batches
 from pipeline.extract.inputs import CardInput, collect_inputs
 from pipeline.extract.stage import card_bytes, extract
 from pipeline.normalise.stage import TABLE_FILES, normalise_file
+from pipeline.runner import CACHE_LOCK
 from pipeline.segment_store import segment_files
 
 
@@ -177,3 +182,19 @@ def test_the_cache_keeps_the_most_recently_used_segments_whole(tmp_path: Path, s
     assert {name.split(".")[0] for name in on_disk} == names[1] | names[2]
     with card_segments(groups[0], source, workers=1, cache_dir=cache) as rebuilt:
         assert rebuilt.parsed == 300
+
+
+def test_a_run_waits_for_another_run_using_the_same_cache(tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cache.mkdir()
+    env = {**os.environ, "HANKEDATA_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "pipeline", "run", "--input", str(SNAPSHOT), "--out", str(out)]
+    with FileLock(str(cache / CACHE_LOCK)):  # another run holds the cache
+        waiting = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True)
+        time.sleep(3)
+        assert waiting.poll() is None and not out.exists()
+    output, _ = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, output
+    assert "waiting for another run that uses the cache folder" in output
+    assert (out / "datapackage.json").is_file()
