@@ -47,9 +47,12 @@ class Stored:
     recorded_ns: int
 
     def digest(self, path: str, stat: list[int] | None) -> str | None:
-        """The recorded digest of a card file that is unchanged since, else None."""
+        """The recorded digest of a card file that is unchanged since, else None (also for a damaged entry)."""
         prior = self.seen.get(path)
-        return prior[1][-1] if prior is not None and still(prior[0], stat, self.recorded_ns) else None
+        try:
+            return prior[1][-1] if prior is not None and still(prior[0], stat, self.recorded_ns) else None
+        except (TypeError, IndexError, KeyError):
+            return None
 
     def same_cards(self, seen: dict[str, list]) -> bool:
         """True when every card is the file it was, with the same provenance (then every key is the same)."""
@@ -63,12 +66,15 @@ class Stored:
         """
         if len(inputs) != len(self.seen):  # a card added or gone, or one file listed twice
             return False
-        for inp in inputs:
-            path = os.fspath(inp.path)
-            prior = self.seen.get(path)
-            if prior is None or not still(prior[0], file_stat(path), self.recorded_ns) or \
-                    prior[1] != card_identity(inp, prior[1][-1]):
-                return False
+        try:
+            for inp in inputs:
+                path = os.fspath(inp.path)
+                prior = self.seen.get(path)
+                if prior is None or not still(prior[0], file_stat(path), self.recorded_ns) or \
+                        prior[1] != card_identity(inp, prior[1][-1]):
+                    return False
+        except (TypeError, IndexError, KeyError):  # a damaged entry: the worker reads the cards again
+            return False
         return True
 
 
@@ -92,9 +98,11 @@ def read_stored(folder: Path, name: str) -> Stored | None:
         return None
     try:
         data = json.loads(files["keys"].read_text(encoding="utf-8"))
-        return Stored(data["keys"], data["seen"], data["recorded_ns"])
+        stored = Stored(data["keys"], data["seen"], data["recorded_ns"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    fits = isinstance(stored.keys, dict) and isinstance(stored.seen, dict) and isinstance(stored.recorded_ns, int)
+    return stored if fits else None
 
 
 def _write_json(data: object, path: Path) -> None:

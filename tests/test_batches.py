@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -118,6 +119,18 @@ def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, source) -> None:
         assert [s.check.to_json() for s in warm.segments] == checks
         for name, table in expected.items():
             assert warm.normalised(name).equals(table), name
+    keys_files = sorted((cache / "batches").glob("*.keys.json"))
+    first = json.loads(keys_files[0].read_text(encoding="utf-8"))
+    first["seen"] = {path: 5 for path in first["seen"]}  # well-formed JSON, wrong shape
+    keys_files[0].write_text(json.dumps(first), encoding="utf-8")
+    keys_files[1].write_text(json.dumps({"keys": [], "seen": {}, "recorded_ns": "x"}), encoding="utf-8")
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as again:
+        # one segment's cards are read and hashed again (its keys still match), the other is made again
+        assert 0 < again.parsed < 300
+        for name, table in expected.items():
+            assert again.normalised(name).equals(table), name
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as repaired:
+        assert repaired.parsed == 0
 
 
 def test_only_batches_with_a_changed_card_go_to_a_worker(tmp_path: Path, source, monkeypatch) -> None:
