@@ -74,7 +74,7 @@ def _store(record: Path, folder: Path, recorded_ns: int, inputs: list[CardInput]
     data = {"format": LISTING_FORMAT, "folder": os.path.abspath(folder), "recorded_ns": recorded_ns,
             "watched": watched, "cards": cards}
     with atomic_writer(record, durable=False) as handle:
-        json.dump(data, handle)  # ASCII: file names that are not UTF-8 survive as escapes
+        handle.write(json.dumps(data))  # ASCII: file names that are not UTF-8 survive as escapes
 
 
 def cached_listing(cache_dir: Path, folder: Path) -> list[CardInput]:
