@@ -23,6 +23,7 @@ import json
 import os
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -56,7 +57,8 @@ from .tables import relaxed, sort_table
 from .validate.segment import check_segment
 from .validate.stage import Segment
 
-BATCH_CARDS = 256
+BATCH_CARDS = 256  # cards in a batch on average
+MAX_BATCH_FACTOR = 4  # and at most this many times as many (a worker holds one batch)
 PARALLEL_MIN_CARDS = 64
 CACHE_FORMAT = "segments-1"
 _PIPELINE = Path(__file__).resolve().parent
@@ -99,8 +101,19 @@ class BatchResult:
     parsed: int  # 0 when the segment was stored already
 
 
+def cut_after(project_id: str, size: int = BATCH_CARDS) -> bool:
+    """Whether a batch ends after this project id: one id in `size`, chosen by a hash of the id.
+
+    The cuts depend on each id alone, not on how many cards came before it, so adding or removing
+    a card changes its own batch only (as in content-defined chunking); cutting every `size` cards
+    would move every later cut, and a re-run would parse every batch after the new card again.
+    """
+    return zlib.crc32(project_id.encode()) % size == 0
+
+
 def plan_batches(inputs: list[CardInput], source: Source, size: int = BATCH_CARDS) -> list[list[CardInput]]:
-    """Inputs grouped by project id, in id order, cut into batches of about `size` cards."""
+    """Inputs grouped by project id, in id order, cut into batches of about `size` cards (see cut_after),
+    never more than MAX_BATCH_FACTOR times that."""
     by_id: dict[str, list[CardInput]] = {}
     for inp in inputs:
         by_id.setdefault(f"{source.id_prefix}-{inp.native_id}", []).append(inp)
@@ -108,7 +121,7 @@ def plan_batches(inputs: list[CardInput], source: Source, size: int = BATCH_CARD
     current: list[CardInput] = []
     for project_id in sorted(by_id):
         current.extend(by_id[project_id])
-        if len(current) >= size:
+        if cut_after(project_id, size) or len(current) >= MAX_BATCH_FACTOR * size:
             batches.append(current)
             current = []
     if current:

@@ -151,7 +151,7 @@ def test_only_batches_with_a_changed_card_go_to_a_worker(tmp_path: Path, source,
     cache = tmp_path / "cache"
     with card_segments(inputs, source, workers=2, cache_dir=cache) as cold:
         planned = len(cold.segments)
-    assert planned == 3 and sent == [3]
+    assert planned == len(plan_batches(inputs, source)) > 2 and sent == [planned]
     with card_segments(inputs, source, workers=2, cache_dir=cache) as again:
         assert again.parsed == 0
     assert sent[-1] == 0
@@ -175,7 +175,9 @@ def test_only_batches_with_a_changed_card_go_to_a_worker(tmp_path: Path, source,
 
 def test_the_cache_keeps_the_most_recently_used_segments_whole(tmp_path: Path, source) -> None:
     _, inputs = generated(tmp_path, 900, seed=6)
-    groups = [inputs[:300], inputs[300:600], inputs[600:]]  # disjoint ids: two segments each
+    groups = [inputs[:300], inputs[300:600], inputs[600:]]  # disjoint ids
+    counts = [len(plan_batches(group, source)) for group in groups]
+    assert counts[1] <= counts[2] < counts[0] + counts[1]  # runs 2 and 3 fit in twice run 3's, run 1 does not
     cache = tmp_path / "cache"
     folder = cache / "batches"
     names = []
@@ -189,9 +191,9 @@ def test_the_cache_keeps_the_most_recently_used_segments_whole(tmp_path: Path, s
         assert again.parsed == 0
     per_segment = len(segment_files(folder, "x"))
     on_disk = sorted(p.name for p in folder.iterdir())
-    # three runs of two segments each, four kept (twice what a run uses): the first run's are gone whole
-    assert [len(n) for n in names] == [2, 2, 2]
-    assert len(on_disk) == 4 * per_segment
+    # three runs; twice what the last run uses is kept: the first run's segments are gone, whole
+    assert [len(n) for n in names] == counts
+    assert len(on_disk) == (counts[1] + counts[2]) * per_segment
     assert {name.split(".")[0] for name in on_disk} == names[1] | names[2]
     with card_segments(groups[0], source, workers=1, cache_dir=cache) as rebuilt:
         assert rebuilt.parsed == 300
@@ -211,3 +213,27 @@ def test_a_run_waits_for_another_run_using_the_same_cache(tmp_path: Path) -> Non
     assert waiting.returncode == 0, output
     assert "waiting for another run that uses the cache folder" in output
     assert (out / "datapackage.json").is_file()
+
+
+def test_adding_or_removing_a_card_parses_only_its_batch_again(tmp_path: Path, source) -> None:
+    cards, inputs = generated(tmp_path, 1500, seed=8)
+    cache = tmp_path / "cache"
+    with card_segments(inputs, source, workers=2, cache_dir=cache) as cold:
+        assert len(cold.segments) > 3
+    (cards / "0.txt").write_text((cards / "5.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    added = collect_inputs([cards])  # oulu-0 sorts first: had the cuts counted cards, every one would move
+    [new_batch] = [b for b in plan_batches(added, source) if any(i.name == "0.txt" for i in b)]
+    with card_segments(added, source, workers=2, cache_dir=cache) as warm:
+        assert warm.parsed == len(new_batch) < 1500 // 3
+    manifest = cards / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["pages"] = [page for page in data["pages"] if page["file"] != "700.txt"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    (cards / "700.txt").unlink()
+    removed = collect_inputs([cards])
+    with card_segments(removed, source, workers=2, cache_dir=cache) as warm, \
+            card_segments(removed, source, workers=1, cache_dir=None) as fresh:
+        assert 0 < warm.parsed < 1500 // 3
+        for name in TABLE_FILES:
+            table = fresh.normalised(name)
+            assert warm.normalised(name).cast(table.schema).equals(table), name
