@@ -17,4 +17,3 @@ def yaml_problem(exc: Exception) -> str:
     problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["malformed"])[0]
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
     return f"{problem}{where}"
-

@@ -20,11 +20,10 @@ def relaxed(schema: pa.Schema) -> pa.Schema:
     return pa.schema([f.with_nullable(True) for f in schema], metadata=schema.metadata)
 
 
-def to_arrow(name: str, rows: list[dict], *, strict: bool = False) -> pa.Table:
-    """An Arrow table of `name`'s schema from row dicts, sorted by the primary key."""
-    schema = load_schema(name)
-    arrow = schema.arrow_schema()
-    table = pa.Table.from_pylist(rows, schema=arrow if strict else relaxed(arrow))
+def to_arrow(name: str, rows: list[dict]) -> pa.Table:
+    """An Arrow table of `name`'s schema (every field nullable: not yet validated) from row dicts, sorted by
+    the primary key."""
+    table = pa.Table.from_pylist(rows, schema=relaxed(load_schema(name).arrow_schema()))
     return sort_table(name, table)
 
 
