@@ -129,6 +129,10 @@ class Stages:
             folder = self.build_dir / "validated"
             write_tables(validated.tables, folder)
             write_json(validated.report, folder / "validation.json")
+        return self._validated(validated, started)
+
+    def _validated(self, validated: Validated, started: float) -> Validated:
+        """Count what validation published and log the stage."""
         self._count(validated)
         self._timed("validate", started, f"{validated.rows['projects']} projects valid, "
                                          f"{len(validated.quarantined)} quarantined")
@@ -200,11 +204,7 @@ class Stages:
     def combine(self, segments: list[Segment]) -> Validated:
         """What needs every segment: dataset assertions, the numbered quality table, the report."""
         started = time.perf_counter()
-        validated = combine(segments, self.source)
-        self._count(validated)
-        self._timed("validate", started, f"{validated.rows['projects']} projects valid, "
-                                         f"{len(validated.quarantined)} quarantined")
-        return validated
+        return self._validated(combine(segments, self.source), started)
 
     def run(self, inputs: list[Path], out_dir: Path) -> RunSummary:
         """All offline stages in order; extract, normalise and validate run together per batch of cards."""
