@@ -75,8 +75,9 @@ def code_fingerprint() -> str:
     return files_digest(paths, f"{CACHE_FORMAT}:pyarrow-{pa.__version__}")
 
 
-def run_fingerprint(source: Source) -> str:
-    """Code fingerprint plus the whole source declaration (layout, personal-data flags, prefix ...)."""
+def segments_fingerprint(source: Source) -> str:
+    """What every stored segment depends on: the code fingerprint plus the whole source declaration (layout,
+    personal-data flags, prefix ...). Not extract.cache.run_fingerprint, the record cache's narrower key."""
     declaration = {k: v for k, v in canonical(source).items() if k != "directory"}  # type: ignore[union-attr]
     text = json.dumps([code_fingerprint(), declaration], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -279,7 +280,7 @@ def card_segments(inputs: list[CardInput], source: Source, workers: int, cache_d
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".segments-", dir=scratch)))
         else:
             folder = cache_dir / "batches"
-        fingerprint = run_fingerprint(source)
+        fingerprint = segments_fingerprint(source)
         batches = [Batch(tuple(b), source, fingerprint, folder) for b in plan_batches(inputs, source)]
         known = [unchanged(batch) for batch in batches]
         todo = [batch for batch, result in zip(batches, known, strict=True) if result is None]
