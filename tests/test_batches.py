@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from conftest import SNAPSHOT
-from corpus import REPO
+from corpus import REPO, make_old
 from filelock import FileLock
 
 from benchmarks.generate import generate
@@ -78,9 +78,7 @@ def test_fused_path_equals_the_staged_commands(tmp_path: Path, source) -> None:
 def test_unchanged_card_files_are_not_read_again(tmp_path: Path, source, monkeypatch) -> None:
     cards = tmp_path / "cards"
     generate(cards, 40, seed=5)
-    past = time.time() - 3600
-    for path in cards.glob("*.txt"):
-        os.utime(path, (past, past))  # older than the racy window when first recorded
+    make_old(cards.glob("*.txt"))  # older than the racy window when first recorded
     inputs = collect_inputs([cards])
     reads: list[str] = []
 
@@ -98,7 +96,7 @@ def test_unchanged_card_files_are_not_read_again(tmp_path: Path, source, monkeyp
     changed = cards / "7.txt"
     text = changed.read_text(encoding="utf-8")
     changed.write_text(text.replace("Tulokset", "Tulokzet"), encoding="utf-8")  # same size
-    os.utime(changed, (past, past))  # and the same modification time: the change time still differs
+    make_old([changed])  # and the same modification time: the change time still differs
     with card_segments(inputs, source, workers=1, cache_dir=cache) as warm:
         assert (warm.parsed, reads) == (1, ["7.txt"])
 
@@ -136,9 +134,7 @@ def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, source) -> None:
 def test_only_batches_with_a_changed_card_go_to_a_worker(tmp_path: Path, source, monkeypatch) -> None:
     cards = tmp_path / "cards"
     generate(cards, 600, seed=4)
-    past = time.time() - 3600
-    for path in cards.glob("*.txt"):
-        os.utime(path, (past, past))
+    make_old(cards.glob("*.txt"))
     inputs = collect_inputs([cards])
     sent: list[int] = []
     real_results = batches._results
@@ -159,7 +155,7 @@ def test_only_batches_with_a_changed_card_go_to_a_worker(tmp_path: Path, source,
     with card_segments(inputs, source, workers=2, cache_dir=cache) as touched:
         assert touched.parsed == 0
     assert sent[-1] == 1
-    os.utime(cards / "42.txt", (past, past))
+    make_old([cards / "42.txt"])
     with card_segments(inputs, source, workers=2, cache_dir=cache):
         pass
     assert sent[-1] == 1  # changed times again

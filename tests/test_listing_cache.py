@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
 import pytest
+from corpus import make_old
 
 from benchmarks.generate import generate
 from pipeline.extract import listing_cache
 from pipeline.extract.inputs import collect_inputs, list_folder
 from pipeline.extract.listing_cache import cached_listing
 
-PAST = time.time() - 3600
-
 
 def _age(folder: Path) -> None:
     """Every folder and the manifest older than the racy window, so a stored listing can be trusted."""
-    for path in [folder, *[p for p in folder.rglob("*") if p.is_dir()], folder / "manifest.json"]:
-        if path.exists():
-            os.utime(path, (PAST, PAST))
+    paths = [folder, *[p for p in folder.rglob("*") if p.is_dir()], folder / "manifest.json"]
+    make_old(p for p in paths if p.exists())
 
 
 @pytest.fixture()
