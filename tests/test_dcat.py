@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 import pyshacl
 import pytest
 import yaml
+from conftest import shared_file
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH, SKOS
@@ -53,7 +54,7 @@ from pipeline.sources import source_by_key
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
-FIXTURES = HERE / "fixtures" / "dcat"
+SHAPES = ("dcat", "shapes", "dcat-ap-3.0.1")
 BASE = "https://data.example.test/hankedata/"
 FORMATS = {"catalog.ttl": "turtle", "catalog.rdf": "xml", "catalog.jsonld": "json-ld"}
 MDR = Namespace("http://data.europa.eu/r5r#")
@@ -137,15 +138,15 @@ def parsed(written: list[Path]) -> dict[str, Graph]:
 @pytest.fixture(scope="module")
 def vocabulary() -> Graph:
     vocab = Graph()
-    vocab.parse(FIXTURES / "vocab" / "nal-index.nt", format="nt")
-    vocab.parse(FIXTURES / "vocab" / "nal-supplement.ttl", format="turtle")
+    vocab.parse(shared_file("dcat", "vocab", "nal-index.nt"), format="nt")
+    vocab.parse(shared_file("dcat", "vocab", "nal-supplement.ttl"), format="turtle")
     return vocab
 
 
 def _shapes(*names: str) -> Graph:
     shapes = Graph()
     for name in names:
-        shapes.parse(FIXTURES / name, format="turtle")
+        shapes.parse(shared_file(*SHAPES, name), format="turtle")
     return shapes
 
 
@@ -222,7 +223,7 @@ def ckan_value(g: Graph, subject: object, predicate: URIRef, default_lang: str =
 
 def ckan_licence_id(g: Graph, dataset: URIRef) -> str:
     """ckanext-dcat _license against avoindata.fi's licence list: exact URI, then exact title."""
-    licences = json.loads((FIXTURES / "ckan" / "avoindata-license.json").read_text(encoding="utf-8"))
+    licences = json.loads(shared_file("dcat", "ckan", "avoindata-license.json").read_text(encoding="utf-8"))
     by_uri = {entry["url"]: entry["id"] for entry in licences}
     by_title = {entry["title"]: entry["id"] for entry in licences}
     for distribution in g.objects(dataset, DCAT.distribution):
