@@ -26,10 +26,12 @@ run: $(STAMP_RUN)
 ## make test: install with test extras (once) and run the whole suite, lint included
 test: $(STAMP_TEST)
 	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/lint-imports
 
 ## make bench: the scale benchmark (see README, Performance)
 bench: $(STAMP_TEST)

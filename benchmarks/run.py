@@ -25,7 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .generate import GENERATOR_VERSION, Expected, card_text, generate, read_expected, write_expected
+from benchmarks.generate import GENERATOR_VERSION, Expected, card_text, generate, read_expected, write_expected
 
 STAGES = ("extract+normalise", "validate", "publish")  # as `hankedata run` does them
 TABLE_NAMES = ("projects", "funding", "organisations", "quality")
@@ -41,10 +41,10 @@ def _peak_mib(who: int = resource.RUSAGE_SELF) -> float:
 
 def child_pipeline(spec: dict) -> dict:
     """Run the four offline stages once, timing each; runs in a fresh process."""
-    from pipeline.gc_policy import fewer_collections
-    from pipeline.params import load_params
+    from pipeline.core.gc_policy import fewer_collections
+    from pipeline.core.params import load_params
+    from pipeline.core.sources import source_by_key
     from pipeline.runner import Stages
-    from pipeline.sources import source_by_key
 
     fewer_collections()  # as the command line does
     params = load_params()

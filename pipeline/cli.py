@@ -17,12 +17,13 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from pipeline.core.errors import UserError
+from pipeline.core.gc_policy import fewer_collections
+from pipeline.core.params import PARAMS_FILE, ROOT, check_base_url, load_params
+from pipeline.core.sources import SOURCES_DIR, source_by_key
+
 from . import __version__
-from .errors import UserError
-from .gc_policy import fewer_collections
-from .params import PARAMS_FILE, ROOT, check_base_url, load_params
 from .runner import RunSummary, Stages
-from .sources import SOURCES_DIR, source_by_key
 
 EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 EXIT_CODES = """exit codes:
@@ -70,17 +71,16 @@ def _inputs(parser: argparse.ArgumentParser, what: str) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used by the docs test)."""
     parser = _Parser(prog="hankedata", description="Open data from public-sector project cards: fetch, "
-                     "extract, normalise, validate and publish CSV, Parquet, a Data Package and DCAT-AP.",
+                     "parse, validate and publish CSV, Parquet, a Data Package and DCAT-AP.",
                      epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"hankedata {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     helps = {
         "fetch": "download cards politely into the source's snapshot (the only stage that uses the network)",
-        "extract": "read every field of every card into build/records.jsonl",
-        "normalise": "turn records into typed tables: projects, funding, organisations, findings",
-        "validate": "check the tables against schemas/ and business rules; quarantine; write the report",
+        "parse": "read every input into records and typed tables, checked segment by segment (build/segments/)",
+        "validate": "check the whole dataset, number the findings and write the report (build/validated/)",
         "publish": "write outputs/: CSV, Parquet, datapackage.json, DCAT catalogue, reports (atomically)",
-        "run": "run every offline stage (extract, normalise, validate, publish) in order",
+        "run": "run every offline stage (parse, validate, publish) in one go",
     }
     commands = {}
     for name, text in helps.items():
@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = commands["fetch"]
     fetch.add_argument("--ids", help="card ids to fetch, e.g. '544,662,680-690' (default: discover)")
     fetch.add_argument("--snapshot", type=Path, help="snapshot folder (default: the source's snapshot/)")
-    _inputs(commands["extract"], "default: the source's snapshot")
+    _inputs(commands["parse"], "default: the source's snapshot")
     _inputs(commands["run"], "default: the source's snapshot")
     for name in ("validate", "publish", "run"):
         _strict(commands[name])
@@ -125,7 +125,7 @@ def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
         width = 30
         filled = width * done // max(total, 1)
         end = "\n" if done >= total else ""
-        print(f"\rextract   [{'#' * filled}{'.' * (width - filled)}] {done}/{total} cards", end=end,
+        print(f"\rparse     [{'#' * filled}{'.' * (width - filled)}] {done}/{total} cards", end=end,
               file=sys.stderr, flush=True)
 
     return show
@@ -198,13 +198,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_stage(args: argparse.Namespace) -> int:
     stages = _stages(args)
-    if args.command == "extract":
-        stages.extract(args.input or [stages.source.snapshot_dir])
-        print(f"Extracted {stages.summary.cards} cards into {stages.build_dir}/records.jsonl.")
-        return EXIT_OK
-    if args.command == "normalise":
-        stages.normalise()
-        print(f"Normalised tables are in {stages.build_dir}/tables/.")
+    if args.command == "parse":
+        stages.parse(args.input or [stages.source.snapshot_dir])
+        print(f"Parsed {stages.summary.cards} cards into {stages.build_dir}/segments/.")
         return EXIT_OK
     if args.command == "validate":
         stages.validate()

@@ -1,8 +1,14 @@
-"""The offline stages wired together; each CLI subcommand runs one, `run` runs them all in memory."""
+"""The offline stages wired together: `run` runs them all; `parse`, `validate` and `publish` one each.
+
+Every command runs the one segment engine (segments.py). The staged commands hand over through
+build/: `parse` keeps its segments in build/segments/ (with index.json naming them in order),
+`validate` writes the quality table and the report to build/validated/, and `publish` reads both.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -13,23 +19,27 @@ from pathlib import Path
 import pyarrow.compute as pc
 from filelock import FileLock, Timeout
 
-from .batches import card_segments
-from .extract.cache import ENV_CACHE_DIR, cache_dir_for
-from .extract.inputs import CardInput, collect_inputs
-from .extract.listing_cache import cached_listing
-from .extract.stage import extract
-from .normalise.stage import TABLE_FILES, normalise_file, write_tables
-from .paths import ROOT
-from .publish.datapackage import write_json
-from .publish.stage import publish, read_report
-from .schema import TABLES
-from .sources import Source
-from .tables import read_parquet
-from .validate.stage import Segment, Validated, combine, validate, validated_tables
+from pipeline.core.errors import UserError
+from pipeline.core.paths import ROOT
+from pipeline.core.sources import Source
+from pipeline.core.tables import read_parquet, write_parquet
+from pipeline.parse.inputs import CardInput, collect_inputs
+from pipeline.parse.listing_cache import cached_listing
+from pipeline.publish.datapackage import write_json
+from pipeline.publish.outputs import publish
+from pipeline.validate.combine import Segment, Validated, combine, validated_from
+
+from .cache_keys import ENV_CACHE_DIR, cache_dir_for
+from .segment_store import load_segment
+from .segments import card_segments
 
 Log = Callable[[str], None]
 CACHE_LOCK = ".lock"  # in the cache folder: held by a run using its segments
 PUBLISHED_RECORD = "published.json"  # in the cache folder: what the last publish wrote, to link unchanged files
+SEGMENTS_DIR = "segments"  # in the cache folder, or in build/ for the staged commands
+SEGMENTS_INDEX = "index.json"
+VALIDATED_DIR = "validated"
+REPORT_FILE = "validation.json"
 
 
 @dataclass
@@ -102,48 +112,37 @@ class Stages:
         self.summary.seconds[stage] = seconds
         self.log(f"{stage:<17} {detail} ({seconds:.2f} s)")
 
-    def extract(self, inputs: list[Path]) -> list:
-        started = time.perf_counter()
-        cards = self._inputs(inputs)
-        records = extract(cards, self.source, self.build_dir / "records.jsonl",
-                          workers_for(self.params["workers"]), self.progress, self._cache_dir())
-        self.summary.cards = len(cards)
-        self._timed("extract", started, f"{len(cards)} cards -> {len(records)} records")
-        return records
+    def parse(self, inputs: list[Path]) -> None:
+        """The staged `parse` command: the segment engine `run` uses, its segments kept in build/segments/."""
+        with self.card_segments(inputs, self.build_dir / SEGMENTS_DIR) as segments:
+            names = [segment.name for segment in segments]
+            write_json({"cards": self.summary.cards, "segments": names}, self.build_dir / SEGMENTS_DIR / SEGMENTS_INDEX)
 
-    def normalise(self) -> dict:
-        started = time.perf_counter()
-        tables = normalise_file(self.build_dir / "records.jsonl", self.source, workers_for(self.params["workers"]))
-        write_tables(tables, self.build_dir / "tables")
-        self._timed("normalise", started, f"{tables['projects'].num_rows} projects, "
-                                          f"{tables['funding'].num_rows} funding rows")
-        return tables
+    def _stored_segments(self) -> list[Segment]:
+        """The segments the staged `parse` command left in build/segments/, in order."""
+        folder = self.build_dir / SEGMENTS_DIR
+        index = folder / SEGMENTS_INDEX
+        if not index.is_file():
+            raise UserError(f"no parsed segments in {folder}/: run `hankedata parse` first")
+        names = json.loads(index.read_text(encoding="utf-8"))["segments"]
+        return [load_segment(folder, name) for name in names]
 
-    def validate(self, tables: dict | None = None, keep_files: bool = True) -> Validated:
-        started = time.perf_counter()
-        if tables is None:
-            folder = self.build_dir / "tables"
-            tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLE_FILES}
-        validated = validate(tables, self.source)
-        if keep_files:
-            folder = self.build_dir / "validated"
-            write_tables(validated.tables, folder)
-            write_json(validated.report, folder / "validation.json")
-        return self._validated(validated, started)
-
-    def _validated(self, validated: Validated, started: float) -> Validated:
-        """Count what validation published and log the stage."""
-        self._count(validated)
-        self._timed("validate", started, f"{validated.rows['projects']} projects valid, "
-                                         f"{len(validated.quarantined)} quarantined")
+    def validate(self) -> Validated:
+        """The staged `validate` command: what needs every segment, written to build/validated/."""
+        validated = self.combine(self._stored_segments())
+        folder = self.build_dir / VALIDATED_DIR
+        write_parquet([validated.quality], validated.quality.schema, folder / "quality.parquet")
+        write_json(validated.report, folder / REPORT_FILE)
         return validated
 
     def publish(self, out_dir: Path, validated: Validated | None = None) -> None:
         started = time.perf_counter()
-        if validated is None:
-            folder = self.build_dir / "validated"
-            tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLES}
-            validated = validated_tables(tables, read_report(folder / "validation.json"))
+        if validated is None:  # the staged `publish` command: the stored segments and what validate wrote
+            folder = self.build_dir / VALIDATED_DIR
+            if not (folder / REPORT_FILE).is_file():
+                raise UserError(f"no validation results in {folder}/: run `hankedata validate` first")
+            report = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
+            validated = validated_from(self._stored_segments(), read_parquet(folder / "quality.parquet"), report)
             self._count(validated)
         cache = self._cache()  # the record must outlive the run's build folder, which `run` makes temporary
         publish(validated, self.source, self.params, out_dir, cache / PUBLISHED_RECORD if cache else None)
@@ -183,15 +182,17 @@ class Stages:
             lock.release()
 
     @contextlib.contextmanager
-    def card_segments(self, inputs: list[Path]) -> Iterator[list[Segment]]:
-        """Extract, normalise and validate each batch of cards in one pass (what `run` does; no records.jsonl).
+    def card_segments(self, inputs: list[Path], store: Path | None = None) -> Iterator[list[Segment]]:
+        """Parse, normalise and check each segment of cards in one pass: the one engine of every command.
 
-        The cache is held until the caller is done with the segments (they are its files, memory-mapped).
+        Segments are stored in `store` (default: the cache's segments folder). The cache is held until the
+        caller is done with the segments (they are its files, memory-mapped).
         """
         started = time.perf_counter()
         cache = self._cache()
+        folder = store or (cache / SEGMENTS_DIR if cache is not None else None)
         with self._cache_held(), card_segments(self._inputs(inputs), self.source,
-                                               workers_for(self.params["workers"]), cache, self.progress,
+                                               workers_for(self.params["workers"]), folder, self.progress,
                                                self.build_dir) as result:
             cards = result.cards
             self.summary.cards = cards
@@ -204,10 +205,14 @@ class Stages:
     def combine(self, segments: list[Segment]) -> Validated:
         """What needs every segment: dataset assertions, the numbered quality table, the report."""
         started = time.perf_counter()
-        return self._validated(combine(segments, self.source), started)
+        validated = combine(segments, self.source)
+        self._count(validated)
+        self._timed("validate", started, f"{validated.rows['projects']} projects valid, "
+                                         f"{len(validated.quarantined)} quarantined")
+        return validated
 
     def run(self, inputs: list[Path], out_dir: Path) -> RunSummary:
-        """All offline stages in order; extract, normalise and validate run together per batch of cards."""
+        """All offline stages in order; parsing, normalising and per-segment checks run together per segment."""
         with self.card_segments(inputs) as segments:
             self.publish(out_dir, self.combine(segments))
         return self.summary

@@ -1,4 +1,4 @@
-"""The segment cache: each batch's normalised tables, validation result, CSV lines and card observations.
+"""The segment cache: each plan's normalised tables, validation result, CSV lines and card observations.
 
 A segment named <name> is a set of files in one folder: the normalised tables and the checked
 findings as Arrow IPC files (memory-mapped when read), the published rows as CSV lines, the check
@@ -20,15 +20,16 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .atomic import atomic_writer
-from .extract.cache import card_identity
-from .extract.inputs import CardInput
-from .file_stat import file_stat, still
-from .normalise.stage import TABLE_FILES
-from .publish.tables_out import csv_body
-from .tables import decoded
-from .validate.segment import PUBLISHED_TABLES, SegmentCheck, kept
-from .validate.stage import Segment
+from pipeline.core.atomic import atomic_writer
+from pipeline.core.file_stat import file_stat, still
+from pipeline.core.tables import decoded
+from pipeline.normalise.records import TABLE_FILES
+from pipeline.parse.inputs import CardInput
+from pipeline.publish.tables_out import csv_body
+from pipeline.validate.combine import Segment
+from pipeline.validate.segment import PUBLISHED_TABLES, SegmentCheck, kept
+
+from .cache_keys import card_identity
 
 KEYS_SUFFIX = ".keys.json"  # a segment's last file written: without it the segment is incomplete
 
@@ -61,8 +62,8 @@ class Stored:
     def unchanged(self, inputs: tuple[CardInput, ...]) -> bool:
         """True when each card is the file it was with the same provenance, found without reading any.
 
-        What batches.run_batch would find before keeping the segment as it is, at a fraction of the cost:
-        cheap enough for the main process, so an unchanged batch is never sent to a worker.
+        What plans.make_segment would find before keeping the segment as it is, at a fraction of the cost:
+        cheap enough for the main process, so an unchanged plan is never sent to a worker.
         """
         if len(inputs) != len(self.seen):  # a card added or gone, or one file listed twice
             return False
@@ -130,7 +131,7 @@ def load_segment(folder: Path, name: str) -> Segment:
     stored = json.loads(files["check"].read_text(encoding="utf-8"))
     check = SegmentCheck.from_json(stored["check"], _read_arrow(files["checked-findings"]))
     return Segment(partial(load_table, folder, name), check,
-                   {table: files[f"{table}.csv"] for table in PUBLISHED_TABLES}, stored["digests"])
+                   {table: files[f"{table}.csv"] for table in PUBLISHED_TABLES}, stored["digests"], name)
 
 
 def _write_arrow(table: pa.Table, path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import pytest
 
-from pipeline.sources import Source, source_by_key
+from pipeline.core.sources import Source, source_by_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "sources" / "oulu-hanketietokanta" / "snapshot"

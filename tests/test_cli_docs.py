@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from pipeline.cli import build_parser, parse_ids
 
-COMMANDS = ["fetch", "extract", "normalise", "validate", "publish", "run"]
+COMMANDS = ["fetch", "parse", "validate", "publish", "run"]
 
 
 def test_commands_match_the_parser() -> None:

@@ -21,9 +21,9 @@ from corpus import REPO, SNAPSHOT, run_cli
 
 from pipeline import cli
 from pipeline.cli import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, main
-from pipeline.params import PARAMS_FILE
+from pipeline.core.params import PARAMS_FILE
+from pipeline.core.sources import SOURCES_DIR
 from pipeline.runner import usable_cores, workers_for
-from pipeline.sources import SOURCES_DIR
 
 SOURCE_KEY = "oulu-hanketietokanta"
 NOBODY = 65534
@@ -165,13 +165,18 @@ def _broken_source(folder: Path, change: dict | str) -> Path:
     ({"layout": "flat"}, ["'layout'", "mapping"]),
     ({"layout": {"labels": {}, "footer_pattern": "x"}}, ["layout.labels"]),
     ({"layout": {"labels": {"Nimi": "name"}, "footer_pattern": "(unclosed"}}, ["footer_pattern", "regular expression"]),
-    ({"layout": {"labels": {"Nimi": "name"}, "footer_pattern": "x", "list_fields": "funders"}}, ["'list_fields'"]),
+    ({"layout": {"labels": {"Nimi": "name"}, "footer_pattern": "x", "list_fields": "funders"}},
+     ["'layout.list_fields'"]),
     ({"fetch": "fast"}, ["'fetch'", "mapping"]),
     ({"fetch": {"timeout_seconds": "soon"}}, ["'fetch'", "malformed"]),
     ({"expect": {"projects": {"min": "many"}}}, ["'expect'", "min"]),
     ({"expect": ["x"]}, ["'expect'", "mapping"]),
+    ({"publish_contact_name": True}, ["unknown key", "'publish_contact_name'"]),
+    ({"layout": {"labels": {"Nimi": "name"}, "footer_pattern": "x", "footer": "y"}}, ["unknown key", "'footer'"]),
+    ({"parser": "pdf"}, ["unknown parser", "'pdf'", "hankekortti"]),
 ], ids=["yaml", "list", "missing-key", "title", "licence-url", "hosts", "id-prefix", "page-url", "layout",
-        "labels", "footer-regex", "list-fields", "fetch", "fetch-timeout", "expect-min", "expect-list"])
+        "labels", "footer-regex", "list-fields", "fetch", "fetch-timeout", "expect-min", "expect-list",
+        "unknown-key", "unknown-layout-key", "unknown-parser"])
 def test_malformed_source_yml(change: dict | str, words: list[str], tmp_path: Path) -> None:
     sources = _broken_source(tmp_path, change)
     done = run_cli("run", "--quiet", "--sources-dir", sources, "--out", tmp_path / "out")

@@ -17,11 +17,11 @@ import pyarrow as pa
 import pytest
 from frictionless import validate
 
+from pipeline.core.schema import TABLES, load_schema
+from pipeline.core.tables import to_arrow
 from pipeline.publish.datapackage import datapackage, write_json
 from pipeline.publish.files import FileFacts
 from pipeline.publish.tables_out import Part, write_csv
-from pipeline.schema import TABLES, load_schema
-from pipeline.tables import to_arrow
 from pipeline.validate.constraints import check_foreign_keys, check_table
 
 SHA = "0" * 64

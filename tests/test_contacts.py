@@ -7,7 +7,7 @@ from conftest import no_backtracking
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.contacts import Contact, parse_contacts
+from pipeline.parse.hankekortti.contacts import Contact, parse_contacts
 
 CARD_TEXT = "Hankepäällikkö Jari Jokisalo. Sähköposti: etunimi.sukunimi(at)businessoulu.com."
 TWO_PEOPLE = ("Projektipäällikkö, kehittämisasiantuntija Matti Meikäläinen, puh. 040 123 4567, "

@@ -9,7 +9,7 @@ from conftest import no_backtracking
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalise.dates import PLACEHOLDER_DATES, find_date_ranges, is_placeholder_date, parse_date
+from pipeline.core.dates import PLACEHOLDER_DATES, find_date_ranges, is_placeholder_date, parse_date
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH, SKOS
 
-from pipeline.errors import ConfigError
+from pipeline.core.errors import ConfigError
+from pipeline.core.sources import source_by_key
 from pipeline.publish.dcat import CATALOG_FILES, build_catalog, write_catalog
 from pipeline.publish.dcat_text import TABLE_TEXT, clean_keyword, clean_keywords
 from pipeline.publish.dcat_vocab import (
@@ -50,7 +51,6 @@ from pipeline.publish.dcat_vocab import (
     concept,
 )
 from pipeline.publish.model import CatalogInput, PublishedFile, PublishedTable
-from pipeline.sources import source_by_key
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent

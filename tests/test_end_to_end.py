@@ -16,7 +16,7 @@ from conftest import REFERENCE, SNAPSHOT
 from frictionless import Package, validate
 
 from pipeline.cli import main
-from pipeline.schema import TABLES, load_schema
+from pipeline.core.schema import TABLES, load_schema
 
 CONTRACT = [*(f"csv/{t}.csv" for t in TABLES), *(f"parquet/{t}.parquet" for t in TABLES), "datapackage.json",
             "dcat/catalog.ttl", "dcat/catalog.rdf", "dcat/catalog.jsonld", "reports/validation.json"]

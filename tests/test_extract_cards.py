@@ -10,11 +10,11 @@ from conftest import FIXTURES, REFERENCE, SNAPSHOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.dedupe import merge_duplicates
-from pipeline.extract.inputs import CardInput, collect_inputs
-from pipeline.extract.parse_card import parse_card
-from pipeline.extract.record import CardRecord
 from pipeline.normalise.funding import funding_rows
+from pipeline.parse.dedupe import merge_duplicates
+from pipeline.parse.hankekortti.parse_card import parse_card
+from pipeline.parse.inputs import CardInput, collect_inputs
+from pipeline.parse.record import CardRecord
 
 
 def read(path: Path, source, native_id: str = "ref", url: str | None = None) -> CardRecord:

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from fetch_server import FixtureServer, Reply
 
-from pipeline import atomic as atomic_module
-from pipeline.errors import UserError
+from pipeline.core import atomic as atomic_module
+from pipeline.core.errors import UserError
+from pipeline.core.sources import FetchPolicy, Source, source_by_key
 from pipeline.fetch import FetchReport, fetch_cards
 from pipeline.fetch import snapshot as snapshot_module
 from pipeline.fetch.confine import check_url, host_key, is_public_address
@@ -22,7 +23,6 @@ from pipeline.fetch.discover import card_ids_in, ordered_ids, range_ids
 from pipeline.fetch.http import RateLimiter
 from pipeline.fetch.problem import FetchProblem
 from pipeline.fetch.snapshot import is_valid_native_id, page_file_name
-from pipeline.sources import FetchPolicy, Source, source_by_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fetch"
 CARD_686 = (FIXTURES / "card-686.html").read_bytes()

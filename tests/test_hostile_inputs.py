@@ -25,10 +25,10 @@ from corpus import (
     write_giants,
 )
 
-from pipeline.extract.inputs import CardInput
-from pipeline.extract.parse_card import MAX_FINDINGS_PER_CHECK, parse_card
-from pipeline.extract.record import CardRecord
-from pipeline.sources import Source
+from pipeline.core.sources import Source
+from pipeline.parse.hankekortti.parse_card import MAX_FINDINGS_PER_CHECK, parse_card
+from pipeline.parse.inputs import CardInput
+from pipeline.parse.record import CardRecord
 
 CORPUS_CARDS = 10_000
 CORPUS_SEED = 20_240_601

@@ -9,9 +9,9 @@ import pytest
 from corpus import make_old
 
 from benchmarks.generate import generate
-from pipeline.extract import listing_cache
-from pipeline.extract.inputs import collect_inputs, list_folder
-from pipeline.extract.listing_cache import cached_listing
+from pipeline.parse import listing_cache
+from pipeline.parse.inputs import collect_inputs, list_folder
+from pipeline.parse.listing_cache import cached_listing
 
 
 def _age(folder: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from frictionless import Schema
 
 from pipeline import docs
-from pipeline.schema import SCHEMAS_DIR, TABLES, all_schemas, load_schema
+from pipeline.core.schema import SCHEMAS_DIR, TABLES, all_schemas, load_schema
 
 SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -62,7 +62,7 @@ def test_arrow_schema_is_derived_from_table_schema() -> None:
             assert arrow.field(field["name"]).nullable is not required
 
 
-def test_readme_data_dictionary_is_current() -> None:
-    text = docs.README.read_text(encoding="utf-8")
-    assert docs.START in text and docs.END in text
-    assert docs.updated_readme(text) == text, "README data dictionary is stale: run python -m pipeline.docs"
+def test_data_dictionary_is_current() -> None:
+    text = docs.DICTIONARY.read_text(encoding="utf-8")
+    assert docs.dictionary_page() == text, "docs/data-dictionary.md is stale: run python -m pipeline.docs"
+    assert all(f"### `{name}`" in text for name in ("projects", "funding", "organisations", "quality"))

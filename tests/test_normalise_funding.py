@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from conftest import REFERENCE, SNAPSHOT
 
-from pipeline.extract.inputs import CardInput
-from pipeline.extract.parse_card import parse_card
 from pipeline.normalise.funding import funding_rows
 from pipeline.normalise.lookups import funder_category, status_code
 from pipeline.normalise.reconcile import check_total
+from pipeline.parse.hankekortti.parse_card import parse_card
+from pipeline.parse.inputs import CardInput
 
 
 def record(name: str, source):

@@ -9,7 +9,7 @@ from conftest import no_backtracking
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalise.numbers import format_amount_fi, looks_like_amount, parse_amount
+from pipeline.core.numbers import format_amount_fi, looks_like_amount, parse_amount
 
 
 @pytest.mark.parametrize(

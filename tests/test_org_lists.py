@@ -7,7 +7,7 @@ from conftest import no_backtracking
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.org_lists import OrgItem, split_org_item
+from pipeline.parse.hankekortti.org_lists import OrgItem, split_org_item
 
 
 def test_headed_list_is_split_with_its_group_label() -> None:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.sources import SOURCES_DIR
+from pipeline.core.sources import SOURCES_DIR
 
 PAD = " \t\u00a0\u202f\u2007\ufeff"
 TABLES = ("projects", "funding", "organisations", "quality")

@@ -10,8 +10,8 @@ from conftest import no_backtracking
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.prose_funding import ProseFunding, ProseLine, ProseTotal, parse_prose_funding
-from pipeline.normalise.numbers import parse_amount
+from pipeline.core.numbers import parse_amount
+from pipeline.parse.hankekortti.prose_funding import ProseFunding, ProseLine, ProseTotal, parse_prose_funding
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "sources" / "oulu-hanketietokanta"

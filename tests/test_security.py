@@ -25,9 +25,9 @@ from corpus import REPO, card_html, csv_rows, full_card, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.extract.inputs import CardInput, collect_inputs, safe_native_id
-from pipeline.extract.parse_card import parse_card
-from pipeline.sources import Source
+from pipeline.core.sources import Source
+from pipeline.parse.hankekortti.parse_card import parse_card
+from pipeline.parse.inputs import CardInput, collect_inputs, safe_native_id
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 SECRET = "TOP-SECRET-7f3a9c"

@@ -8,11 +8,13 @@ from decimal import Decimal
 import pyarrow as pa
 from conftest import REFERENCE, SNAPSHOT
 
-from pipeline.extract.inputs import CardInput
-from pipeline.extract.parse_card import parse_card
-from pipeline.normalise.stage import arrow_tables, normalise
-from pipeline.schema import load_schema
-from pipeline.tables import to_arrow
+from pipeline.core.schema import load_schema
+from pipeline.core.tables import to_arrow
+from pipeline.normalise.projects import summary_dates
+from pipeline.normalise.records import arrow_tables, normalise
+from pipeline.parse.hankekortti.parse_card import parse_card
+from pipeline.parse.inputs import CardInput
+from pipeline.validate.combine import validate
 from pipeline.validate.constraints import check_table
 from pipeline.validate.dataset import count_assertions, fill_rate_assertions
 from pipeline.validate.rules import (
@@ -20,9 +22,7 @@ from pipeline.validate.rules import (
     date_order,
     funding_years,
     project_index,
-    summary_dates,
 )
-from pipeline.validate.stage import validate
 
 
 def projects(*rows: dict) -> pa.Table:

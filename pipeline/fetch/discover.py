@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..findings import Finding
-from ..sources import Source
+from pipeline.core.findings import Finding
+from pipeline.core.sources import Source
+
 from .problem import FetchProblem, failed
 
 CARD_LINK = re.compile(r"Hankekortti1\.asp\?(?:[^#]*&)?ID=(\d+)", re.IGNORECASE)

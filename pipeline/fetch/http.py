@@ -18,7 +18,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..sources import FetchPolicy
+from pipeline.core.sources import FetchPolicy
+
 from .confine import check_url
 from .problem import FetchProblem, failed
 

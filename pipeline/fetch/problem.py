@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..findings import Finding, error, info, warning
+from pipeline.core.findings import Finding, error, info, warning
 
 FIELD = "page"
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..errors import UserError
-from ..findings import Finding, error, info, warning
-from ..sources import Source
+from pipeline.core.errors import UserError
+from pipeline.core.findings import Finding, error, info, warning
+from pipeline.core.sources import Source
+
 from .discover import discover_ids
 from .http import Client, Page
 from .problem import FIELD, FetchProblem

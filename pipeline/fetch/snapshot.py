@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..atomic import atomic_writer
-from ..errors import UserError
-from ..findings import Finding
+from pipeline.core.atomic import atomic_writer
+from pipeline.core.errors import UserError
+from pipeline.core.findings import Finding
+
 from .confine import host_key
 
 MANIFEST = "manifest.json"

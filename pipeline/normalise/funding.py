@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
-from ..extract.record import CardRecord, FundingTable, TableLine
-from ..findings import Finding, error, info, warning
-from .lookups import funder_category
-from .numbers import parse_amount
+from pipeline.core.findings import Finding, error, info, warning
+from pipeline.core.numbers import parse_amount
+from pipeline.parse.record import CardRecord, FundingTable, TableLine
+
+from .lookups import LOOKUPS_DIR, funder_category
 from .reconcile import check_total
 
 CENT = Decimal("0.01")
@@ -24,6 +26,7 @@ class FundingResult:
     findings: list[Finding] = field(default_factory=list)
     source_total: Decimal | None = None  # sum of source lines (breakdowns excluded)
     stated_total: Decimal | None = None
+    lookups: Path = LOOKUPS_DIR  # the source's lookups/ folder (see lookups.table_file)
 
 
 def _amount(text: str, where: str, result: FundingResult, *, dash_is_zero: bool) -> Decimal | None:
@@ -40,9 +43,9 @@ def _amount(text: str, where: str, result: FundingResult, *, dash_is_zero: bool)
 
 
 def _category(label: str, record_parent: str, result: FundingResult, where: str) -> tuple[str | None, str | None]:
-    found = funder_category(label)
+    found = funder_category(label, result.lookups)
     if found is None and record_parent:
-        parent = funder_category(record_parent)
+        parent = funder_category(record_parent, result.lookups)
         if parent is not None:
             result.findings.append(info("funder-category-inherited", where,
                                         f"breakdown line '{label}' takes the category of its parent "
@@ -159,9 +162,9 @@ def _prose(record: CardRecord, result: FundingResult, breakdown_prefix: str) -> 
                                      f"stated '{total.label}'", total.sentence))
 
 
-def funding_rows(record: CardRecord, breakdown_prefix: str = "josta") -> FundingResult:
+def funding_rows(record: CardRecord, breakdown_prefix: str = "josta", lookups: Path = LOOKUPS_DIR) -> FundingResult:
     """All funding rows of a card, numbered in card order, with reconciliation findings."""
-    result = FundingResult()
+    result = FundingResult(lookups=lookups)
     for table in record.funding_tables:
         _table(record, table, result)
     if record.funding_tables and record.prose_lines:

@@ -1,4 +1,6 @@
-"""Categorical values through lookup tables kept as data in sources/lookups/: no silent defaults.
+"""Categorical values through lookup tables kept as data: no silent defaults.
+
+A source's own table (sources/<key>/lookups/<name>.csv) replaces the shared default (sources/lookups/).
 
 A label the table does not know gives None, and the caller turns that into a finding.
 """
@@ -11,11 +13,17 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..paths import ROOT
+from pipeline.core.errors import ConfigError
+from pipeline.core.paths import ROOT
 
 LOOKUPS_DIR = ROOT / "sources" / "lookups"
 COMBINED_SEPARATOR = re.compile(r"\s*\+\s*")
+
+
+def table_file(directory: Path, name: str) -> Path:
+    """A source's own lookup table (in `directory`, its lookups/ folder) when it has one, else the shared one."""
+    own = directory / name
+    return own if own.is_file() else LOOKUPS_DIR / name
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -29,7 +37,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
 @cache
 def status_table(directory: Path = LOOKUPS_DIR) -> dict[str, str]:
     """Published status label (case-folded) -> status code."""
-    return {row["label"].strip().casefold(): row["status"].strip() for row in _rows(directory / "status.csv")}
+    rows = _rows(table_file(directory, "status.csv"))
+    return {row["label"].strip().casefold(): row["status"].strip() for row in rows}
 
 
 def status_code(label: str, directory: Path = LOOKUPS_DIR) -> str | None:
@@ -48,7 +57,7 @@ class FunderRule:
 @cache
 def funder_rules(directory: Path = LOOKUPS_DIR) -> tuple[FunderRule, ...]:
     """The funder category table, compiled, in order."""
-    path = directory / "funder_categories.csv"
+    path = table_file(directory, "funder_categories.csv")
     rules = []
     for number, row in enumerate(_rows(path), start=2):
         try:

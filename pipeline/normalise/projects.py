@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
-from ..extract.record import CardRecord
-from ..findings import Finding, error, warning
-from ..sources import Source
-from .dates import is_placeholder_date, parse_date
+from pipeline.core.dates import find_date_ranges, is_placeholder_date, parse_date
+from pipeline.core.findings import Finding, error, info, warning
+from pipeline.core.sources import Source
+from pipeline.parse.record import CardRecord
+
 from .funding import FundingResult
 from .lookups import status_code
+
+DATE_IN_TEXT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 
 LIST_SEPARATOR = "; "
 
@@ -30,11 +35,11 @@ def _date(record: CardRecord, name: str, findings: list[Finding]) -> date | None
     return value
 
 
-def _status(record: CardRecord, findings: list[Finding]) -> str | None:
+def _status(record: CardRecord, findings: list[Finding], lookups: Path) -> str | None:
     label = record.text("status")
     if not label:
         return None
-    code = status_code(label)
+    code = status_code(label, lookups)
     if code is None:
         findings.append(warning("unknown-status", "status", f"status '{label}' is not in the status lookup "
                                 "(sources/lookups/status.csv); status left empty, status_label kept", label))
@@ -82,7 +87,7 @@ def project_row(record: CardRecord, source: Source, funding: FundingResult) -> t
         "portfolio": record.text("portfolio") or None,
         "summary": record.text("summary") or None,
         "results": record.text("results") or None,
-        "status": _status(record, findings),
+        "status": _status(record, findings, source.lookups_dir),
         "status_label": record.text("status") or None,
         "start_date": _date(record, "start_date", findings),
         "end_date": _date(record, "end_date", findings),
@@ -109,3 +114,17 @@ def organisation_rows(record: CardRecord) -> list[dict]:
             rows.append({"project_id": record.project_id, "role": role, "position": position,
                          "name": item.name, "group_label": item.group_label or None})
     return rows
+
+
+def summary_dates(project: dict) -> list[Finding]:
+    """Date ranges in the summary text that differ from the date fields (info: often plan vs. reality).
+
+    A per-card rule on free text, so it runs where each card is normalised (in the worker processes),
+    not over the whole table in validation.
+    """
+    summary, start, end = project.get("summary"), project.get("start_date"), project.get("end_date")
+    if not summary or not (start or end) or not DATE_IN_TEXT.search(summary):
+        return []
+    return [info("summary-dates-differ", "summary", f"the summary states {text_start}–{text_end}, the date "
+                 f"fields say {start or '?'}–{end or '?'}", raw)
+            for text_start, text_end, raw in find_date_ranges(summary) if (text_start, text_end) != (start, end)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..findings import Finding
+from pipeline.core.findings import Finding
 
 HALF_EURO = Decimal("0.5")
 

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_writer
-from ..schema import TableSchema
-from ..sources import Source
+from pipeline.core.atomic import atomic_writer
+from pipeline.core.schema import TableSchema
+from pipeline.core.sources import Source
+
 from .files import FileFacts
 from .tables_out import FORMULA_GUARD
 

@@ -18,8 +18,9 @@ from urllib.parse import quote, urlsplit
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from ..errors import ConfigError
-from ..sources import Source
+from pipeline.core.errors import ConfigError
+from pipeline.core.sources import Source
+
 from .dcat_serialise import to_jsonld, to_rdfxml, to_turtle
 from .dcat_text import (
     DISTRIBUTION_TEXT,

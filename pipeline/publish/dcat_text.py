@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..errors import ConfigError
+from pipeline.core.errors import ConfigError
+
 from .dcat_vocab import LANGUAGES, Labels
 
 # table name -> language -> (title, description); English comes from the Table Schema.

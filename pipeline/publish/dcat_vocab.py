@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rdflib import Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from ..errors import ConfigError
+from pipeline.core.errors import ConfigError
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")

@@ -17,9 +17,10 @@ import json
 import os
 from pathlib import Path
 
-from ..atomic import atomic_writer
-from ..file_stat import file_stat
-from ..validate.stage import Validated
+from pipeline.core.atomic import atomic_writer
+from pipeline.core.file_stat import file_stat
+from pipeline.validate.combine import Validated
+
 from .files import FileFacts, file_facts
 from .model import PublishedFile
 

@@ -17,9 +17,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..atomic import atomic_writer
-from ..schema import load_schema
-from ..tables import PARQUET_ROW_GROUP, decoded, relaxed, write_parquet_to
+from pipeline.core.atomic import atomic_writer
+from pipeline.core.schema import load_schema
+from pipeline.core.tables import PARQUET_ROW_GROUP, decoded, relaxed, write_parquet_to
+
 from .files import Hashed, file_facts
 from .model import PublishedFile
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..schema import TableSchema
-from ..tables import decoded, empty
+from pipeline.core.schema import TableSchema
+from pipeline.core.tables import decoded, empty
 
 HEADER_ROWS = 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..findings import Finding, error, warning
+from pipeline.core.findings import Finding, error, warning
 
 
 def count_assertions(projects: int, expect: dict) -> list[Finding]:

@@ -6,18 +6,15 @@ rules cost little on a million funding rows.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..findings import Finding, error, info, warning
-from ..normalise.dates import find_date_ranges
-from ..tables import decoded
+from pipeline.core.findings import Finding, error, warning
+from pipeline.core.tables import decoded
 
 CardFinding = tuple[str, Finding]
-DATE_IN_TEXT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 
 
 def _rows(table: pa.Table, mask: pa.ChunkedArray | pa.Array, columns: list[str]) -> list[dict]:
@@ -31,20 +28,6 @@ def date_order(projects: pa.Table) -> list[CardFinding]:
                                     f"start date {r['start_date']} is after end date {r['end_date']}",
                                     f"{r['start_date']} > {r['end_date']}"))
             for r in _rows(projects, mask, ["project_id", "start_date", "end_date"])]
-
-
-def summary_dates(project: dict) -> list[Finding]:
-    """Date ranges in the summary text that differ from the date fields (info: often plan vs. reality).
-
-    A per-card rule on free text, so it runs where each card is normalised (in the worker processes)
-    rather than over the whole table here.
-    """
-    summary, start, end = project.get("summary"), project.get("start_date"), project.get("end_date")
-    if not summary or not (start or end) or not DATE_IN_TEXT.search(summary):
-        return []
-    return [info("summary-dates-differ", "summary", f"the summary states {text_start}–{text_end}, the date "
-                 f"fields say {start or '?'}–{end or '?'}", raw)
-            for text_start, text_end, raw in find_date_ranges(summary) if (text_start, text_end) != (start, end)]
 
 
 def project_index(projects: pa.Table, funding: pa.Table) -> pa.Array:

@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, fields
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..findings import Finding
-from ..normalise.stage import finding_row
-from ..schema import load_schema
-from ..tables import empty, to_arrow
+from pipeline.core.findings import Finding, finding_row
+from pipeline.core.schema import load_schema
+from pipeline.core.tables import empty, to_arrow
+
 from .constraints import SchemaError, check_foreign_keys, check_table
 from .rules import business_rules
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..findings import Finding
-from .contacts import Contact
-from .org_lists import OrgItem
-from .prose_funding import ProseLine, ProseTotal
+from pipeline.core.findings import Finding
+from pipeline.core.sources import Source
+from pipeline.parse.hankekortti.contacts import Contact
+from pipeline.parse.hankekortti.org_lists import OrgItem
+from pipeline.parse.hankekortti.prose_funding import ProseLine, ProseTotal
+from pipeline.parse.inputs import CardInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +107,13 @@ def _period(value: list[int] | None) -> tuple[int, int] | None:
 def _table(data: dict[str, Any]) -> FundingTable:
     lines = tuple(TableLine(**{**line, "cells": tuple(line["cells"])}) for line in data["lines"])
     return FundingTable(data["heading"], tuple(data["years"]), data["has_total_column"], lines)
+
+
+def new_record(inp: CardInput, source: Source, data: bytes) -> CardRecord:
+    """An empty record with the card's identity and provenance."""
+    url = inp.url
+    return CardRecord(
+        card=url or inp.name, source=source.key, native_id=inp.native_id,
+        project_id=f"{source.id_prefix}-{inp.native_id}", source_url=url,
+        retrieved_at=inp.retrieved_at, content_sha256=hashlib.sha256(data).hexdigest(), host=inp.host,
+    )

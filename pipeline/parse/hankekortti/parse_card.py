@@ -5,20 +5,21 @@ Never raises for a bad page: whatever cannot be read becomes a finding naming th
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from ..findings import Finding, error, warning
-from ..sources import Layout, Source
+from pipeline.core.findings import Finding, error, warning
+from pipeline.core.sources import Source
+from pipeline.parse.decode import decode_page
+from pipeline.parse.inputs import CardInput
+from pipeline.parse.record import CardRecord, Value, new_record
+
 from .card_grammar import ParsedCard, parse_card_lines
 from .contacts import parse_contacts
-from .decode import decode_page
 from .funding_table import find_funding_tables
 from .html_lines import html_to_lines
-from .inputs import CardInput
+from .layout import Layout
 from .org_lists import split_org_item
 from .prose_funding import parse_prose_funding
-from .record import CardRecord, Value
 from .summary import paragraphs, results_text
 
 SINGLE_FIELDS = ("name", "project_type", "portfolio", "status", "start_date", "end_date", "contacts",
@@ -53,16 +54,6 @@ def card_lines(data: bytes, inp: CardInput) -> tuple[list[str], dict[int, list[s
                                     "the parser's depth limit were ignored; their text is kept"))
         return rendered.lines, rendered.links, findings
     return text.splitlines(), {}, findings
-
-
-def new_record(inp: CardInput, source: Source, data: bytes) -> CardRecord:
-    """An empty record with the card's identity and provenance."""
-    url = inp.url
-    return CardRecord(
-        card=url or inp.name, source=source.key, native_id=inp.native_id,
-        project_id=f"{source.id_prefix}-{inp.native_id}", source_url=url,
-        retrieved_at=inp.retrieved_at, content_sha256=hashlib.sha256(data).hexdigest(), host=inp.host,
-    )
 
 
 def _single_fields(record: CardRecord, parsed: ParsedCard) -> None:

@@ -62,3 +62,12 @@ def warning(check: str, field: str, message: str, raw: str = "") -> Finding:
 def info(check: str, field: str, message: str, raw: str = "") -> Finding:
     """Shorthand for an info finding."""
     return Finding(check, "info", field, message, raw)
+
+
+def finding_row(card_id: str, card: str, finding: Finding) -> dict:
+    """A quality-table row (not yet numbered) for a finding about one card."""
+    return {"card_id": card_id, "finding_no": None, "project_id": None, "card": card, "check": finding.check,
+            "severity": finding.severity, "field": finding.field or None, "message": finding.message,
+            "raw_value": finding.raw_value or None, "stated_eur": finding.stated_eur,
+            "computed_eur": finding.computed_eur, "difference_eur": finding.difference_eur,
+            "quarantined": finding.quarantines}

@@ -4,37 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .parsers import PARSERS, parser_module
 from .paths import ROOT
 from .yaml_files import read_yaml_mapping
 
 SOURCES_DIR = ROOT / "sources"
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How a card of this source is laid out: labels and the markers the parser looks for."""
-
-    labels: dict[str, str]
-    list_fields: frozenset[str]
-    free_text_fields: frozenset[str]
-    ignored_labels: frozenset[str]
-    footer_pattern: re.Pattern[str]
-    page_title_pattern: str
-    results_headings: tuple[str, ...]
-    funding_table_heading: str
-    total_label: str
-    breakdown_prefix: str
-    prose_funding_markers: tuple[str, ...]
-
-    @cached_property
-    def label_starts(self) -> tuple[str, ...]:
-        """Every known or ignored label, for a cheap first test of a line (str.startswith takes a tuple)."""
-        return tuple(self.labels) + tuple(self.ignored_labels)
+# Every key a source.yml may have; anything else is a load error, never silently dropped.
+SOURCE_KEYS = frozenset({
+    "key", "id_prefix", "title", "publisher", "language", "licence", "parser", "layout", "page_url", "hosts",
+    "discover", "fetch", "expect", "publish_contact_names", "publish_contact_phones", "publish_contact_emails",
+})
 
 
 @dataclass(frozen=True)
@@ -59,10 +42,10 @@ class Source:
     language: str
     licence: dict[str, str]
     parser: str
-    page_url: str
-    hosts: tuple[str, ...]
-    layout: Layout
+    layout: Any  # the parser's own settings, typed and checked by it (see core/parsers.py)
     fetch: FetchPolicy
+    page_url: str = ""  # with {id}; sources fetched page by page only
+    hosts: tuple[str, ...] = ()
     discover: dict[str, Any] = field(default_factory=dict)
     expect: dict[str, Any] = field(default_factory=dict)
     publish_contact_names: bool = False
@@ -74,6 +57,11 @@ class Source:
     def snapshot_dir(self) -> Path:
         """Where the committed snapshot of raw pages lives."""
         return self.directory / "snapshot"
+
+    @property
+    def lookups_dir(self) -> Path:
+        """The source's own lookup tables (lookups/ beside source.yml); a table it lacks comes from the shared ones."""
+        return self.directory / "lookups"
 
     def page_url_for(self, native_id: str) -> str:
         """The canonical page URL of a card id."""
@@ -104,29 +92,6 @@ def _strings(data: dict, key: str, where: Path, required: bool = False) -> list[
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: '{key}' must be a list of strings, got {value!r}"[:300])
     return value
-
-
-def _layout(data: dict, where: Path) -> Layout:
-    labels = _require(data, "labels", where)
-    if not isinstance(labels, dict) or not labels:
-        raise ConfigError(f"{where}: 'layout.labels' must map card labels to field names")
-    try:
-        footer = re.compile(str(_require(data, "footer_pattern", where)))
-    except re.error as exc:
-        raise ConfigError(f"{where}: 'layout.footer_pattern' is not a valid regular expression: {exc}") from exc
-    return Layout(
-        labels={str(k): str(v) for k, v in labels.items()},
-        list_fields=frozenset(_strings(data, "list_fields", where)),
-        free_text_fields=frozenset(_strings(data, "free_text_fields", where)),
-        ignored_labels=frozenset(_strings(data, "ignored_labels", where)),
-        footer_pattern=footer,
-        page_title_pattern=str(data.get("page_title_pattern", "")),
-        results_headings=tuple(_strings(data, "results_headings", where)),
-        funding_table_heading=str(data.get("funding_table_heading", "Rahoitussuunnitelma")),
-        total_label=str(data.get("total_label", "Yhteensä")),
-        breakdown_prefix=str(data.get("breakdown_prefix", "josta")),
-        prose_funding_markers=tuple(_strings(data, "prose_funding_markers", where)),
-    )
 
 
 def _expect(data: dict, where: Path) -> dict[str, Any]:
@@ -161,9 +126,16 @@ def load_source(path: Path) -> Source:
     prefix = str(_require(data, "id_prefix", path))
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", prefix):
         raise ConfigError(f"{path}: 'id_prefix' must be lower-case letters, digits and '-', got {prefix!r}")
-    page_url = str(_require(data, "page_url", path))
-    if "{id}" not in page_url:
+    unknown = sorted(set(data) - SOURCE_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(map(repr, unknown))}; a source.yml knows "
+                          f"{', '.join(sorted(SOURCE_KEYS))}")
+    page_url = str(data.get("page_url") or "")
+    if page_url and "{id}" not in page_url:
         raise ConfigError(f"{path}: 'page_url' must contain '{{id}}', got {page_url!r}")
+    parser = str(_require(data, "parser", path))
+    if parser not in PARSERS:
+        raise ConfigError(f"{path}: unknown parser {parser!r}; known parsers: {', '.join(sorted(PARSERS))}")
     licence = _mapping(data, "licence", path)
     if not isinstance(licence.get("url"), str):
         raise ConfigError(f"{path}: 'licence.url' must be the licence's URL")
@@ -174,10 +146,10 @@ def load_source(path: Path) -> Source:
         publisher=_mapping(data, "publisher", path),
         language=str(data.get("language", "fi")),
         licence=licence,
-        parser=str(_require(data, "parser", path)),
+        parser=parser,
+        layout=parser_module(parser).layout(_mapping(data, "layout", path, required=False), path),
         page_url=page_url,
-        hosts=tuple(_strings(data, "hosts", path, required=True)),
-        layout=_layout(_mapping(data, "layout", path), path),
+        hosts=tuple(_strings(data, "hosts", path)),
         fetch=_fetch_policy(_mapping(data, "fetch", path, required=False), path),
         discover=_mapping(data, "discover", path, required=False),
         expect=_expect(data, path),

@@ -16,8 +16,9 @@ import os
 import time
 from pathlib import Path
 
-from ..atomic import atomic_writer
-from ..file_stat import file_stat, still
+from pipeline.core.atomic import atomic_writer
+from pipeline.core.file_stat import file_stat, still
+
 from .inputs import MANIFEST, CardInput, list_folder
 
 LISTING_FORMAT = "listing-2"

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..normalise.dates import find_date_ranges
+from pipeline.core.dates import find_date_ranges
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..atomic import recover_folder, staging_folder, swap_in_folder
-from ..schema import SCHEMAS_DIR, TABLES, load_schema
-from ..sources import Source
-from ..validate.stage import Validated
+from pipeline.core.atomic import recover_folder, staging_folder, swap_in_folder
+from pipeline.core.schema import SCHEMAS_DIR, TABLES, load_schema
+from pipeline.core.sources import Source
+from pipeline.validate.combine import Validated
+
 from .datapackage import datapackage, write_json
 from .dcat import write_catalog
 from .files import FileFacts

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..findings import Finding, info, warning
-from ..sources import Layout
+from pipeline.core.findings import Finding, info, warning
+
+from .layout import Layout
 
 PAD = " \t\u00a0\u202f\u2007\ufeff"
 MAX_LABEL_CHARS = 40

@@ -16,8 +16,8 @@ from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import UserError
-from ..file_stat import file_stat
+from pipeline.core.errors import UserError
+from pipeline.core.file_stat import file_stat
 
 CARD_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 MANIFEST = "manifest.json"

@@ -1,17 +1,17 @@
-"""Cards to validated segments in one pass per batch, in worker processes: what `hankedata run` uses.
+"""Cards to validated segments in one pass per plan, in worker processes: what `hankedata run` uses.
 
 The staged commands hand records from extract to normalise through build/records.jsonl. A whole run
-needs no such hand-over: each worker reads a batch of cards, parses them, merges copies of the same
-card id (all copies of an id are in one batch), normalises the records, validates the segment (every
-check that depends on one project's rows) and renders its published rows as CSV lines. Batches are
+needs no such hand-over: each worker reads a plan of cards, parses them, merges copies of the same
+card id (all copies of an id are in one plan), normalises the records, validates the segment (every
+check that depends on one project's rows) and renders its published rows as CSV lines. Segments are
 cut in project-id order and each segment's tables are sorted, so the segments in order are the sorted
 tables, equal to what the staged commands write.
 
-A segment is stored under <cache_dir>/batches/ (or a scratch folder without a cache; see
+A segment is stored under <cache_dir>/plans/ (or a scratch folder without a cache; see
 segment_store.py) and goes back to the main process as a name, which it memory-maps. Its key is
 made of the code and data that decide it (extract, normalise and validate code, schemas, lookups,
 the source declaration) and each card's provenance and content hash: a run where one card changed
-re-parses that card and re-validates its segment only. A batch whose card files are all as they
+re-parses that card and re-validates its segment only. A plan whose card files are all as they
 were is recognised in the main process by their stat alone and never sent to a worker.
 """
 
@@ -32,15 +32,20 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .extract.cache import canonical, card_identity, files_digest
-from .extract.dedupe import merge_duplicates
-from .extract.inputs import CardInput
-from .extract.stage import card_bytes, record_from
-from .file_stat import file_stat
-from .normalise.stage import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, normalise_record
-from .parallel import bounded_map, process_pool
-from .paths import ROOT
-from .schema import load_schema
+from pipeline.core.file_stat import file_stat
+from pipeline.core.parallel import bounded_map, process_pool
+from pipeline.core.schema import load_schema
+from pipeline.core.sources import Source
+from pipeline.core.tables import relaxed, sort_table
+from pipeline.normalise.records import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, normalise_record
+from pipeline.parse.dedupe import merge_duplicates
+from pipeline.parse.inputs import CardInput
+from pipeline.parse.read import card_bytes, records_from
+from pipeline.validate.combine import Segment
+from pipeline.validate.segment import check_segment
+
+from .cache_keys import canonical, card_identity, files_digest
+from .dependencies import stage_files
 from .segment_store import (
     Stored,
     load_segment,
@@ -52,40 +57,32 @@ from .segment_store import (
     segment_files,
     store_segment,
 )
-from .sources import Source
-from .tables import relaxed, sort_table
-from .validate.segment import check_segment
-from .validate.stage import Segment
 
-BATCH_CARDS = 256  # cards in a batch on average
-MAX_BATCH_FACTOR = 4  # and at most this many times as many (a worker holds one batch)
+SEGMENT_CARDS = 256  # cards in a plan on average
+MAX_SEGMENT_FACTOR = 4  # and at most this many times as many (a worker holds one plan)
 PARALLEL_MIN_CARDS = 64
 CACHE_FORMAT = "segments-1"
-_PIPELINE = Path(__file__).resolve().parent
-_CODE = ("extract/*.py", "normalise/*.py", "validate/*.py", "publish/tables_out.py", "findings.py", "sources.py",
-         "schema.py", "tables.py", "batches.py", "segment_store.py")
 Progress = Callable[[int, int], None]
 
 
 @cache
 def code_fingerprint() -> str:
-    """SHA-256 of the code, schemas, lookup tables and Arrow version that decide a batch's tables and files."""
-    paths = sorted({p for pattern in _CODE for p in _PIPELINE.glob(pattern)})
-    paths += sorted((ROOT / "schemas").glob("*.json")) + sorted((ROOT / "sources" / "lookups").glob("*.csv"))
-    return files_digest(paths, f"{CACHE_FORMAT}:pyarrow-{pa.__version__}")
+    """SHA-256 of the code and data that decide a segment's tables and files (dependencies.py derives the list)
+    and of the Arrow version that writes them."""
+    return files_digest(list(stage_files("parse")), f"{CACHE_FORMAT}:pyarrow-{pa.__version__}")
 
 
 def segments_fingerprint(source: Source) -> str:
     """What every stored segment depends on: the code fingerprint plus the whole source declaration (layout,
-    personal-data flags, prefix ...). Not extract.cache.run_fingerprint, the record cache's narrower key."""
+    personal-data flags, prefix ...)."""
     declaration = {k: v for k, v in canonical(source).items() if k != "directory"}  # type: ignore[union-attr]
     text = json.dumps([code_fingerprint(), declaration], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
-class Batch:
-    """Cards handled together; all copies of one card id are in the same batch."""
+class SegmentPlan:
+    """Cards handled together; all copies of one card id are in the same plan."""
 
     inputs: tuple[CardInput, ...]
     source: Source
@@ -94,44 +91,44 @@ class Batch:
 
 
 @dataclass(frozen=True)
-class BatchResult:
-    """Which stored segment a batch became, and how."""
+class SegmentResult:
+    """Which stored segment a plan became, and how."""
 
     name: str
     cards: int
     parsed: int  # 0 when the segment was stored already
 
 
-def cut_after(project_id: str, size: int = BATCH_CARDS) -> bool:
-    """Whether a batch ends after this project id: one id in `size`, chosen by a hash of the id.
+def cut_after(project_id: str, size: int = SEGMENT_CARDS) -> bool:
+    """Whether a plan ends after this project id: one id in `size`, chosen by a hash of the id.
 
     The cuts depend on each id alone, not on how many cards came before it, so adding or removing
-    a card changes its own batch only (as in content-defined chunking); cutting every `size` cards
-    would move every later cut, and a re-run would parse every batch after the new card again.
+    a card changes its own plan only (as in content-defined chunking); cutting every `size` cards
+    would move every later cut, and a re-run would parse every plan after the new card again.
     """
     return zlib.crc32(project_id.encode()) % size == 0
 
 
-def plan_batches(inputs: list[CardInput], source: Source, size: int = BATCH_CARDS) -> list[list[CardInput]]:
-    """Inputs grouped by project id, in id order, cut into batches of about `size` cards (see cut_after),
-    never more than MAX_BATCH_FACTOR times that."""
+def plan_segments(inputs: list[CardInput], source: Source, size: int = SEGMENT_CARDS) -> list[list[CardInput]]:
+    """Inputs grouped by project id, in id order, cut into plans of about `size` cards (see cut_after),
+    never more than MAX_SEGMENT_FACTOR times that."""
     by_id: dict[str, list[CardInput]] = {}
     for inp in inputs:
         by_id.setdefault(f"{source.id_prefix}-{inp.native_id}", []).append(inp)
-    batches: list[list[CardInput]] = []
+    plans: list[list[CardInput]] = []
     current: list[CardInput] = []
     for project_id in sorted(by_id):
         current.extend(by_id[project_id])
-        if cut_after(project_id, size) or len(current) >= MAX_BATCH_FACTOR * size:
-            batches.append(current)
+        if cut_after(project_id, size) or len(current) >= MAX_SEGMENT_FACTOR * size:
+            plans.append(current)
             current = []
     if current:
-        batches.append(current)
-    return batches
+        plans.append(current)
+    return plans
 
 
-def _project_id(batch: Batch, inp: CardInput) -> str:
-    return f"{batch.source.id_prefix}-{inp.native_id}"
+def _project_id(plan: SegmentPlan, inp: CardInput) -> str:
+    return f"{plan.source.id_prefix}-{inp.native_id}"
 
 
 def content_digest(data: bytes | str) -> str:
@@ -139,26 +136,26 @@ def content_digest(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data
 
 
-def project_keys(batch: Batch, identities: list[list]) -> dict[str, str]:
+def project_keys(plan: SegmentPlan, identities: list[list]) -> dict[str, str]:
     """Per project id, a key of everything its rows depend on: the code and each copy's provenance and bytes."""
     copies: dict[str, list] = {}
-    for inp, identity in zip(batch.inputs, identities, strict=True):
-        copies.setdefault(_project_id(batch, inp), []).append(identity)
-    return {pid: hashlib.sha256(json.dumps([batch.fingerprint, cards], ensure_ascii=False).encode()).hexdigest()
+    for inp, identity in zip(plan.inputs, identities, strict=True):
+        copies.setdefault(_project_id(plan, inp), []).append(identity)
+    return {pid: hashlib.sha256(json.dumps([plan.fingerprint, cards], ensure_ascii=False).encode()).hexdigest()
             for pid, cards in copies.items()}
 
 
-def _batch_name(batch: Batch) -> str:
-    """The batch's file stem: the run fingerprint and which project ids it holds (not their content)."""
-    ids = sorted({_project_id(batch, inp) for inp in batch.inputs})
-    return hashlib.sha256(json.dumps([batch.fingerprint, ids]).encode()).hexdigest()
+def _segment_name(plan: SegmentPlan) -> str:
+    """The plan's file stem: the run fingerprint and which project ids it holds (not their content)."""
+    ids = sorted({_project_id(plan, inp) for inp in plan.inputs})
+    return hashlib.sha256(json.dumps([plan.fingerprint, ids]).encode()).hexdigest()
 
 
-def _normalised(batch: Batch, contents: dict[int, bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
-    """Parse, merge and normalise the batch's cards (only those of the project ids in `only`, if given)."""
-    source = batch.source
-    records = [record_from(inp, contents[i] if i in contents else card_bytes(inp), source)
-               for i, inp in enumerate(batch.inputs) if only is None or _project_id(batch, inp) in only]
+def _normalised(plan: SegmentPlan, contents: dict[int, bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
+    """Parse, merge and normalise the plan's cards (only those of the project ids in `only`, if given)."""
+    source = plan.source
+    records = [record for i, inp in enumerate(plan.inputs) if only is None or _project_id(plan, inp) in only
+               for record in records_from(inp, contents[i] if i in contents else card_bytes(inp), source)]
     rows = Tables()
     for record in merge_duplicates(records, source):
         normalise_record(record, source, rows)
@@ -179,19 +176,19 @@ def _merge(kept_tables: dict[str, pa.Table], fresh: dict[str, pa.Table], unchang
 
 @dataclass(frozen=True)
 class Looked:
-    """What the cards of a batch are now: stat and identity per path, identities in order, bytes of those read."""
+    """What the cards of a plan are now: stat and identity per path, identities in order, bytes of those read."""
 
     seen: dict[str, list]
     identities: list[list]
     contents: dict[int, bytes | str]
 
 
-def _look(batch: Batch, stored: Stored | None) -> Looked:
+def _look(plan: SegmentPlan, stored: Stored | None) -> Looked:
     """Stat each card; one not known unchanged since `stored` is read and hashed."""
     contents: dict[int, bytes | str] = {}
     seen: dict[str, list] = {}
     identities = []
-    for i, inp in enumerate(batch.inputs):
+    for i, inp in enumerate(plan.inputs):
         path, stat = os.fspath(inp.path), file_stat(inp.path)
         digest = stored.digest(path, stat) if stored else None
         if digest is None:
@@ -203,54 +200,54 @@ def _look(batch: Batch, stored: Stored | None) -> Looked:
     return Looked(seen, identities, contents)
 
 
-def unchanged(batch: Batch) -> BatchResult | None:
-    """The batch's stored segment when every card is as it was then (see Stored.unchanged), else None."""
-    name = _batch_name(batch)
-    stored = read_stored(batch.folder, name)
-    if stored is None or not stored.unchanged(batch.inputs):
+def unchanged(plan: SegmentPlan) -> SegmentResult | None:
+    """The plan's stored segment when every card is as it was then (see Stored.unchanged), else None."""
+    name = _segment_name(plan)
+    stored = read_stored(plan.folder, name)
+    if stored is None or not stored.unchanged(plan.inputs):
         return None
-    return _kept(batch.folder, name, len(batch.inputs))
+    return _kept(plan.folder, name, len(plan.inputs))
 
 
-def run_batch(batch: Batch) -> BatchResult:
-    """One batch to a stored segment: kept when nothing changed, re-parsing only the changed cards otherwise.
+def make_segment(plan: SegmentPlan) -> SegmentResult:
+    """One plan to a stored segment: kept when nothing changed, re-parsing only the changed cards otherwise.
 
     Cards unchanged on disk since they were stored are not even read (see Stored). The segment goes
     back to the main process as a name in the folder, which it memory-maps, rather than through a pipe.
     """
-    folder = batch.folder
-    name = _batch_name(batch)
+    folder = plan.folder
+    name = _segment_name(plan)
     stored = read_stored(folder, name)
-    looked = _look(batch, stored)
+    looked = _look(plan, stored)
     if stored is not None and not looked.contents and stored.same_cards(looked.seen):
-        return _kept(folder, name, len(batch.inputs))
-    keys = project_keys(batch, looked.identities)
+        return _kept(folder, name, len(plan.inputs))
+    keys = project_keys(plan, looked.identities)
     now = Stored(keys, looked.seen, time.time_ns())
     changed = {pid for pid, key in keys.items() if stored is None or stored.keys.get(pid) != key}
     if stored is not None and not changed:  # files touched but unchanged: record their new stat
         record_stored(folder, name, now)
-        return _kept(folder, name, len(batch.inputs))
-    fresh = _normalised(batch, looked.contents, changed if stored is not None else None)
+        return _kept(folder, name, len(plan.inputs))
+    fresh = _normalised(plan, looked.contents, changed if stored is not None else None)
     tables = fresh if stored is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
-    store_segment(folder, name, now, tables, check_segment(tables), batch.fingerprint)
-    parsed = sum(1 for inp in batch.inputs if _project_id(batch, inp) in changed)
-    return BatchResult(name, len(batch.inputs), parsed)
+    store_segment(folder, name, now, tables, check_segment(tables), plan.fingerprint)
+    parsed = sum(1 for inp in plan.inputs if _project_id(plan, inp) in changed)
+    return SegmentResult(name, len(plan.inputs), parsed)
 
 
-def _kept(folder: Path, name: str, cards: int) -> BatchResult:
+def _kept(folder: Path, name: str, cards: int) -> SegmentResult:
     """A stored segment used as it is."""
     mark_used(folder, name)
-    return BatchResult(name, cards, 0)
+    return SegmentResult(name, cards, 0)
 
 
-def _results(batches: list[Batch], workers: int) -> Iterator[BatchResult]:
-    """The batches run in worker processes, in order (in this process when there is too little to share)."""
-    cards = sum(len(b.inputs) for b in batches)
-    if workers <= 1 or len(batches) < 2 or cards < PARALLEL_MIN_CARDS:
-        yield from map(run_batch, batches)
+def _results(plans: list[SegmentPlan], workers: int) -> Iterator[SegmentResult]:
+    """The plans run in worker processes, in order (in this process when there is too little to share)."""
+    cards = sum(len(b.inputs) for b in plans)
+    if workers <= 1 or len(plans) < 2 or cards < PARALLEL_MIN_CARDS:
+        yield from map(make_segment, plans)
         return
     with process_pool(workers) as pool:
-        yield from bounded_map(pool, run_batch, batches, window=4 * workers)
+        yield from bounded_map(pool, make_segment, plans, window=4 * workers)
 
 
 @dataclass(frozen=True)
@@ -269,43 +266,43 @@ class CardSegments:
 
 
 @contextlib.contextmanager
-def card_segments(inputs: list[CardInput], source: Source, workers: int, cache_dir: Path | None,
+def card_segments(inputs: list[CardInput], source: Source, workers: int, store: Path | None,
                   progress: Progress | None = None, scratch: Path | None = None) -> Iterator[CardSegments]:
-    """Every card to stored segments: under <cache_dir>/batches, or without a cache in a folder (in
-    `scratch`, default the system's temporary folder) removed after use."""
+    """Every card to segments stored in the folder `store` (kept, and reused by the next run), or without one
+    in a folder (in `scratch`, default the system's temporary folder) removed after use."""
     with contextlib.ExitStack() as stack:
-        if cache_dir is None:
+        if store is None:
             if scratch is not None:
                 scratch.mkdir(parents=True, exist_ok=True)
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".segments-", dir=scratch)))
         else:
-            folder = cache_dir / "batches"
+            folder = store
         fingerprint = segments_fingerprint(source)
-        batches = [Batch(tuple(b), source, fingerprint, folder) for b in plan_batches(inputs, source)]
-        known = [unchanged(batch) for batch in batches]
-        todo = [batch for batch, result in zip(batches, known, strict=True) if result is None]
+        plans = [SegmentPlan(tuple(b), source, fingerprint, folder) for b in plan_segments(inputs, source)]
+        known = [unchanged(plan) for plan in plans]
+        todo = [plan for plan, result in zip(plans, known, strict=True) if result is None]
         fresh = stack.enter_context(contextlib.closing(_results(todo, workers)))
         segments: list[Segment] = []
         done = parsed = 0
-        for batch, known_result in zip(batches, known, strict=True):
-            segment, result = _loaded(folder, batch, known_result or next(fresh))
+        for plan, known_result in zip(plans, known, strict=True):
+            segment, result = _loaded(folder, plan, known_result or next(fresh))
             segments.append(segment)
             done += result.cards
             parsed += result.parsed
             if progress:
                 progress(done, len(inputs))
-        if cache_dir is not None:
-            prune(folder, keep=len(batches))
+        if store is not None:
+            prune(folder, keep=len(plans))
         yield CardSegments(segments, len(inputs), parsed)
 
 
-def _loaded(folder: Path, batch: Batch, result: BatchResult) -> tuple[Segment, BatchResult]:
+def _loaded(folder: Path, plan: SegmentPlan, result: SegmentResult) -> tuple[Segment, SegmentResult]:
     """The stored segment; one that cannot be read (a damaged cache) is made again from its cards."""
     try:
         return load_segment(folder, result.name), result
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         segment_files(folder, result.name)["keys"].unlink(missing_ok=True)  # no longer a complete segment
-        again = run_batch(batch)
+        again = make_segment(plan)
         return load_segment(folder, again.name), again
 
 

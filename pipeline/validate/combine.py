@@ -15,10 +15,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..normalise.stage import finding_row
-from ..schema import load_schema
-from ..sources import Source
-from ..tables import decoded, to_arrow
+from pipeline.core.findings import finding_row
+from pipeline.core.schema import load_schema
+from pipeline.core.sources import Source
+from pipeline.core.tables import decoded, to_arrow
+
 from .constraints import SchemaError, check_foreign_keys, check_table
 from .dataset import count_assertions, fill_rate_assertions
 from .segment import PUBLISHED_TABLES, SegmentCheck, check_segment, kept
@@ -29,26 +30,20 @@ class Segment:
     """One segment's normalised tables (loaded on demand) and what validating them decided."""
 
     load: Callable[[str], pa.Table]  # a normalised table by name
-    check: SegmentCheck | None  # None: the tables were validated already (the staged `publish` command)
+    check: SegmentCheck
     csv_bodies: dict[str, Path] = field(default_factory=dict)  # table -> its rows as CSV lines, rendered
     digests: dict[str, str] = field(default_factory=dict)  # table -> digest of its published rows and the code
+    name: str = ""  # the stored segment's name (empty for tables held in memory)
 
     def published(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """The segment's published rows of one table (of only some of its columns, if given)."""
         table = self.load(name)
-        return kept(table if columns is None else table.select(columns), self.check.keep[name] if self.check else None)
+        return kept(table if columns is None else table.select(columns), self.check.keep[name])
 
 
 def in_memory(tables: dict[str, pa.Table]) -> Segment:
     """Whole tables as one segment (the staged `validate` command, tests)."""
     return Segment(tables.__getitem__, check_segment(tables))
-
-
-def validated_tables(tables: dict[str, pa.Table], report: dict) -> Validated:
-    """Tables and report as the validate stage wrote them (build/validated/), ready to publish."""
-    rows = {name: table.num_rows for name, table in tables.items()}
-    return Validated([Segment(tables.__getitem__, None)], tables["quality"], report, report.get("quarantined", []),
-                     rows)
 
 
 @dataclass
@@ -122,6 +117,12 @@ def _task(name: str, rows: int, errors: list[SchemaError]) -> dict:
     return {"name": name, "type": "table", "place": f"{name}.csv", "valid": not errors,
             "labels": labels, "stats": {"errors": len(errors), "rows": rows, "fields": len(labels)},
             "errors": [e.to_dict() for e in errors]}
+
+
+def validated_from(segments: list[Segment], quality: pa.Table, report: dict) -> Validated:
+    """What `combine` gave, put back together from the segments and what the staged validate command wrote."""
+    rows = {name: sum(s.check.published_rows[name] for s in segments) for name in PUBLISHED_TABLES}
+    return Validated(segments, quality, report, report["quarantined"], {**rows, "quality": quality.num_rows})
 
 
 def combine(segments: list[Segment], source: Source) -> Validated:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..findings import Finding, error, warning
-from ..normalise.numbers import looks_like_amount
-from ..sources import Layout
-from .record import FundingTable, TableLine
+from pipeline.core.findings import Finding, error, warning
+from pipeline.core.numbers import looks_like_amount
+from pipeline.parse.record import FundingTable, TableLine
+
+from .layout import Layout
 
 _YEAR = re.compile(r"(19|20)\d\d")
 _DASHES = frozenset({"-", "–", "—", "−"})

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..findings import info
-from ..sources import Source
+from pipeline.core.findings import info
+from pipeline.core.sources import Source
+
 from .record import CardRecord
 
 

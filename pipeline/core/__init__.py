@@ -1,0 +1,1 @@
+"""Shared pieces every stage uses: errors, paths, parameters, the source model, findings, schemas, tables."""

@@ -1,0 +1,1 @@
+"""The parser of the Oulu project-card layout (hankekortti): one page per project, read as lines."""
