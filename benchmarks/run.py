@@ -43,13 +43,13 @@ def child_pipeline(spec: dict) -> dict:
     """Run the four offline stages once, timing each; runs in a fresh process."""
     from pipeline.core.gc_policy import fewer_collections
     from pipeline.core.params import load_params
-    from pipeline.core.sources import source_by_key
+    from pipeline.core.sources import all_sources
     from pipeline.runner import Stages
 
     fewer_collections()  # as the command line does
     params = load_params()
     params["workers"] = spec["workers"]
-    stages = Stages(source_by_key(params["source"]), params, Path(spec["build"]), lambda _m: None)
+    stages = Stages(all_sources(), params, Path(spec["build"]), lambda _m: None)
     result: dict[str, Any] = {"stages": {}}
     started = time.perf_counter()
     with stages.card_segments([Path(spec["input"])]) as segments:

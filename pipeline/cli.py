@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 from pipeline.core.errors import UserError
 from pipeline.core.gc_policy import fewer_collections
 from pipeline.core.params import PARAMS_FILE, ROOT, check_base_url, load_params
-from pipeline.core.sources import SOURCES_DIR, source_by_key
+from pipeline.core.sources import SOURCES_DIR, all_sources
 
 from . import __version__
 from .runner import RunSummary, Stages
@@ -44,7 +44,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", type=Path, default=PARAMS_FILE, help="parameters file (default: params.yaml)")
-    parser.add_argument("--source", help="source key, a folder of sources/ (default: from params.yaml)")
+    parser.add_argument("--source", action="append", metavar="KEY",
+                        help="source key, a folder of sources/; repeat for several (default: params.yaml 'sources', "
+                             "every source)")
     parser.add_argument("--sources-dir", type=Path, default=SOURCES_DIR,
                         help="folder of source declarations, <key>/source.yml (default: sources/)")
     parser.add_argument("--build", type=Path, help="folder for intermediate stage files (default: build/)")
@@ -64,8 +66,9 @@ def _out(parser: argparse.ArgumentParser) -> None:
 
 
 def _inputs(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--input", type=Path, nargs="+", metavar="PATH",
-                        help=f"card files (.txt text renderings, .html pages) or folders of them; {what}")
+    parser.add_argument("--input", type=Path, nargs="+", action="extend", metavar="PATH",
+                        help="input files or folders of them, each read by the source that declares its suffix "
+                             f"(may be repeated; every path counts); {what}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = commands["fetch"]
     fetch.add_argument("--ids", help="card ids to fetch, e.g. '544,662,680-690' (default: discover)")
     fetch.add_argument("--snapshot", type=Path, help="snapshot folder (default: the source's snapshot/)")
-    _inputs(commands["parse"], "default: the source's snapshot")
-    _inputs(commands["run"], "default: the source's snapshot")
+    _inputs(commands["parse"], "default: every source's snapshot")
+    _inputs(commands["run"], "default: every source's snapshot")
     for name in ("validate", "publish", "run"):
         _strict(commands[name])
     for name in ("publish", "run"):
@@ -162,9 +165,11 @@ def _stages(args: argparse.Namespace, build: Path | None = None) -> Stages:
         params["workers"] = args.workers
     if getattr(args, "base_url", None):
         params["public_base_url"] = check_base_url(args.base_url, "--base-url")
-    source = source_by_key(args.source or params["source"], args.sources_dir)
+    chosen = params.get("sources", "all")
+    keys = args.source or (None if chosen == "all" else chosen)
+    sources = all_sources(args.sources_dir, keys)
     build_dir = build or args.build or ROOT / params["build_dir"]
-    return Stages(source, params, build_dir, _log(args), _progress(args))
+    return Stages(sources, params, build_dir, _log(args), _progress(args))
 
 
 def _finish(args: argparse.Namespace, summary: RunSummary) -> int:
@@ -179,9 +184,14 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     from .fetch import fetch_cards  # the only stage that needs the network stack
 
     stages = _stages(args)
-    snapshot = args.snapshot or stages.source.snapshot_dir
+    if len(stages.sources) != 1:
+        raise UserError(f"fetch reads one source: choose it with --source ({', '.join(s.key for s in stages.sources)})")
+    source = stages.sources[0]
+    if not source.page_url or not source.hosts:
+        raise UserError(f"source {source.key} declares no page_url and hosts to fetch its pages from")
+    snapshot = args.snapshot or source.snapshot_dir
     ids = parse_ids(args.ids) if args.ids else None
-    report = fetch_cards(stages.source, snapshot, ids, progress=stages.progress)
+    report = fetch_cards(source, snapshot, ids, progress=stages.progress)
     print(f"Fetched into {snapshot}/: {report.downloaded} downloaded, {report.not_modified} not modified, "
           f"{report.failed} failed, {report.skipped} skipped; {len(report.findings)} findings in the manifest.")
     return EXIT_OK
@@ -192,14 +202,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         stages = _stages(args, None if args.build else Path(scratch))
         out_dir = _out_dir(args, stages.params)
         with _locked(out_dir):
-            summary = stages.run(args.input or [stages.source.snapshot_dir], out_dir)
+            summary = stages.run(args.input, out_dir)
     return _finish(args, summary)
 
 
 def _cmd_stage(args: argparse.Namespace) -> int:
     stages = _stages(args)
     if args.command == "parse":
-        stages.parse(args.input or [stages.source.snapshot_dir])
+        stages.parse(args.input)
         print(f"Parsed {stages.summary.cards} cards into {stages.build_dir}/segments/.")
         return EXIT_OK
     if args.command == "validate":

@@ -27,7 +27,7 @@ STAGE_ENTRIES = {
     "publish": ("pipeline.publish.outputs",),
 }
 # params.yaml keys each stage reads (the others, such as workers or cache_dir, never change a result).
-STAGE_PARAMS = {"parse": ["source"], "validate": ["source"], "publish": ["source", "public_base_url", "catalog"]}
+STAGE_PARAMS = {"parse": ["sources"], "validate": ["sources"], "publish": ["sources", "public_base_url", "catalog"]}
 DVC_FILE = "dvc.yaml"
 
 

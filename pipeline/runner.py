@@ -12,7 +12,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -23,8 +23,9 @@ from pipeline.core.errors import UserError
 from pipeline.core.paths import ROOT
 from pipeline.core.sources import Source
 from pipeline.core.tables import read_parquet, write_parquet
-from pipeline.parse.inputs import CardInput, collect_inputs
+from pipeline.parse.inputs import CardInput
 from pipeline.parse.listing_cache import cached_listing
+from pipeline.parse.routing import routed
 from pipeline.publish.datapackage import write_json
 from pipeline.publish.outputs import publish
 from pipeline.validate.combine import Segment, Validated, combine, validated_from
@@ -81,11 +82,11 @@ def workers_for(requested: int) -> int:
 
 
 class Stages:
-    """Stage runner sharing the source, folders, logging and timing."""
+    """Stage runner sharing the sources, folders, logging and timing."""
 
-    def __init__(self, source: Source, params: dict, build_dir: Path, log: Log,
+    def __init__(self, sources: list[Source], params: dict, build_dir: Path, log: Log,
                  progress: Callable[[int, int], None] | None = None) -> None:
-        self.source = source
+        self.sources = sources
         self.params = params
         self.build_dir = build_dir
         self.log = log
@@ -102,20 +103,21 @@ class Stages:
         """The cache folder of this run (None when caching is off)."""
         return cache_dir_for(self.build_dir, self._cache_dir())
 
-    def _inputs(self, paths: list[Path]) -> list[CardInput]:
-        """The card inputs of the paths given; folders listed through the cache's listings when there is one."""
+    def _inputs(self, paths: list[Path] | None) -> list[tuple[Source, list[CardInput]]]:
+        """Each source with its inputs (routed by parse/routing.py); folders listed through the cache's listings
+        when there is one."""
         cache = self._cache()
-        return collect_inputs(paths, partial(cached_listing, cache) if cache is not None else None)
+        return routed(paths, self.sources, partial(cached_listing, cache) if cache is not None else None)
 
     def _timed(self, stage: str, started: float, detail: str) -> None:
         seconds = time.perf_counter() - started
         self.summary.seconds[stage] = seconds
         self.log(f"{stage:<17} {detail} ({seconds:.2f} s)")
 
-    def parse(self, inputs: list[Path]) -> None:
+    def parse(self, inputs: list[Path] | None) -> None:
         """The staged `parse` command: the segment engine `run` uses, its segments kept in build/segments/."""
         with self.card_segments(inputs, self.build_dir / SEGMENTS_DIR) as segments:
-            names = [segment.name for segment in segments]
+            names = [[segment.name, segment.source] for segment in segments]
             write_json({"cards": self.summary.cards, "segments": names}, self.build_dir / SEGMENTS_DIR / SEGMENTS_INDEX)
 
     def _stored_segments(self) -> list[Segment]:
@@ -125,7 +127,7 @@ class Stages:
         if not index.is_file():
             raise UserError(f"no parsed segments in {folder}/: run `hankedata parse` first")
         names = json.loads(index.read_text(encoding="utf-8"))["segments"]
-        return [load_segment(folder, name) for name in names]
+        return [replace(load_segment(folder, name), source=source) for name, source in names]
 
     def validate(self) -> Validated:
         """The staged `validate` command: what needs every segment, written to build/validated/."""
@@ -145,7 +147,7 @@ class Stages:
             validated = validated_from(self._stored_segments(), read_parquet(folder / "quality.parquet"), report)
             self._count(validated)
         cache = self._cache()  # the record must outlive the run's build folder, which `run` makes temporary
-        publish(validated, self.source, self.params, out_dir, cache / PUBLISHED_RECORD if cache else None)
+        publish(validated, tuple(self.sources), self.params, out_dir, cache / PUBLISHED_RECORD if cache else None)
         self.summary.out_dir = out_dir
         self._timed("publish", started, f"wrote {out_dir}/")
 
@@ -182,7 +184,7 @@ class Stages:
             lock.release()
 
     @contextlib.contextmanager
-    def card_segments(self, inputs: list[Path], store: Path | None = None) -> Iterator[list[Segment]]:
+    def card_segments(self, inputs: list[Path] | None, store: Path | None = None) -> Iterator[list[Segment]]:
         """Parse, normalise and check each segment of cards in one pass: the one engine of every command.
 
         Segments are stored in `store` (default: the cache's segments folder). The cache is held until the
@@ -191,7 +193,7 @@ class Stages:
         started = time.perf_counter()
         cache = self._cache()
         folder = store or (cache / SEGMENTS_DIR if cache is not None else None)
-        with self._cache_held(), card_segments(self._inputs(inputs), self.source,
+        with self._cache_held(), card_segments(self._inputs(inputs),
                                                workers_for(self.params["workers"]), folder, self.progress,
                                                self.build_dir) as result:
             cards = result.cards
@@ -205,13 +207,13 @@ class Stages:
     def combine(self, segments: list[Segment]) -> Validated:
         """What needs every segment: dataset assertions, the numbered quality table, the report."""
         started = time.perf_counter()
-        validated = combine(segments, self.source)
+        validated = combine(segments, self.sources)
         self._count(validated)
         self._timed("validate", started, f"{validated.rows['projects']} projects valid, "
                                          f"{len(validated.quarantined)} quarantined")
         return validated
 
-    def run(self, inputs: list[Path], out_dir: Path) -> RunSummary:
+    def run(self, inputs: list[Path] | None, out_dir: Path) -> RunSummary:
         """All offline stages in order; parsing, normalising and per-segment checks run together per segment."""
         with self.card_segments(inputs) as segments:
             self.publish(out_dir, self.combine(segments))

@@ -25,7 +25,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -266,10 +266,13 @@ class CardSegments:
 
 
 @contextlib.contextmanager
-def card_segments(inputs: list[CardInput], source: Source, workers: int, store: Path | None,
+def card_segments(groups: list[tuple[Source, list[CardInput]]], workers: int, store: Path | None,
                   progress: Progress | None = None, scratch: Path | None = None) -> Iterator[CardSegments]:
-    """Every card to segments stored in the folder `store` (kept, and reused by the next run), or without one
-    in a folder (in `scratch`, default the system's temporary folder) removed after use."""
+    """Every source's inputs to segments stored in the folder `store` (kept, and reused by the next run), or
+    without one in a folder (in `scratch`, default the system's temporary folder) removed after use.
+
+    Sources are taken in the order of their id prefixes and each one's segments in project-id order, so
+    the segments in order hold every table sorted by project id (`oulu-…` sorts before `oulu2-…`)."""
     with contextlib.ExitStack() as stack:
         if store is None:
             if scratch is not None:
@@ -277,8 +280,10 @@ def card_segments(inputs: list[CardInput], source: Source, workers: int, store: 
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".segments-", dir=scratch)))
         else:
             folder = store
-        fingerprint = segments_fingerprint(source)
-        plans = [SegmentPlan(tuple(b), source, fingerprint, folder) for b in plan_segments(inputs, source)]
+        ordered = sorted(groups, key=lambda group: group[0].id_prefix + "-")
+        plans = [SegmentPlan(tuple(b), source, segments_fingerprint(source), folder)
+                 for source, inputs in ordered for b in plan_segments(inputs, source)]
+        total = sum(len(inputs) for _, inputs in groups)
         known = [unchanged(plan) for plan in plans]
         todo = [plan for plan, result in zip(plans, known, strict=True) if result is None]
         fresh = stack.enter_context(contextlib.closing(_results(todo, workers)))
@@ -286,14 +291,14 @@ def card_segments(inputs: list[CardInput], source: Source, workers: int, store: 
         done = parsed = 0
         for plan, known_result in zip(plans, known, strict=True):
             segment, result = _loaded(folder, plan, known_result or next(fresh))
-            segments.append(segment)
+            segments.append(replace(segment, source=plan.source.key))
             done += result.cards
             parsed += result.parsed
             if progress:
-                progress(done, len(inputs))
+                progress(done, total)
         if store is not None:
             prune(folder, keep=len(plans))
-        yield CardSegments(segments, len(inputs), parsed)
+        yield CardSegments(segments, total, parsed)
 
 
 def _loaded(folder: Path, plan: SegmentPlan, result: SegmentResult) -> tuple[Segment, SegmentResult]:

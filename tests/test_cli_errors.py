@@ -207,7 +207,7 @@ def _broken_params(folder: Path, change: dict | str | None) -> Path:
     (None, ["cannot read parameters", "No such file"]),
     ("source: [unclosed", ["not valid YAML"]),
     ("just text", ["expected a mapping"]),
-    ({"source": 5}, ["'source'"]),
+    ({"sources": 5}, ["'sources'"]),
     ({"workers": "two"}, ["'workers'", "two"]),
     ({"workers": -3}, ["'workers'"]),
     ({"public_base_url": "ftp://example.org/"}, ["public_base_url", "ftp://example.org/"]),

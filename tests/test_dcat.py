@@ -101,7 +101,7 @@ def catalog_input(out: Path) -> CatalogInput:
                                   "PARQUET"))
         for name, (title, description) in TABLES.items())
     return CatalogInput(
-        base_url=BASE, catalog=params["catalog"], source=source_by_key(params["source"]), tables=tables,
+        base_url=BASE, catalog=params["catalog"], sources=(source_by_key("oulu-hanketietokanta"),), tables=tables,
         datapackage=_published(out, "datapackage.json", "application/json", "JSON"),
         report=_published(out, "reports/validation.json", "application/json", "JSON"),
         temporal_start=date(2014, 1, 1), temporal_end=date(2022, 12, 31), modified=date(2024, 5, 2))
@@ -506,7 +506,7 @@ def test_ckan_reads_dataset_metadata(graph: Graph, ci: CatalogInput) -> None:
     assert graph.value(dataset, DCT.accessRights) == URIRef(f"{AUTHORITY}access-right/PUBLIC")
     provenance = graph.value(dataset, DCT.provenance)
     assert (provenance, RDF.type, DCT.ProvenanceStatement) in graph
-    assert ci.source.page_url in ckan_value(graph, provenance, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+    assert ci.sources[0].page_url in ckan_value(graph, provenance, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
     period = graph.value(dataset, DCT.temporal)
     assert graph.value(period, DCAT.startDate) == Literal("2014-01-01", datatype=XSD.date)
     assert graph.value(period, DCAT.endDate) == Literal("2022-12-31", datatype=XSD.date)

@@ -44,14 +44,14 @@ def test_copies_of_one_id_share_a_segment(source) -> None:
 def test_changed_card_is_the_only_one_parsed_and_results_match(tmp_path: Path, source) -> None:
     cards, inputs = generated(tmp_path, 600, seed=7)
     cache = tmp_path / "cache"
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as cold:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as cold:
         assert (cold.cards, cold.parsed) == (600, 600)
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as again:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as again:
         assert again.parsed == 0
     changed = cards / "17.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("Tulokset", "Tulokset nyt"), encoding="utf-8")
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as warm, \
-            card_segments(inputs, source, workers=1, store=None) as fresh:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as warm, \
+            card_segments([(source, inputs)], workers=1, store=None) as fresh:
         assert warm.parsed == 1
         for name in TABLE_FILES:
             table = fresh.normalised(name)
@@ -70,7 +70,7 @@ def test_segments_hold_what_normalising_every_card_at_once_gives(tmp_path: Path,
     inputs = collect_inputs([cards])
     records = [r for inp in inputs for r in records_from(inp, card_bytes(inp), source)]
     staged = arrow_tables(normalise(merge_duplicates(records, source), source))
-    with card_segments(inputs, source, workers=2, store=None) as fused:
+    with card_segments([(source, inputs)], workers=2, store=None) as fused:
         assert len(fused.segments) > 1
         for name in staged:
             assert fused.normalised(name).to_pylist() == staged[name].to_pylist(), name
@@ -89,23 +89,23 @@ def test_unchanged_card_files_are_not_read_again(tmp_path: Path, source, monkeyp
 
     monkeypatch.setattr(segments, "card_bytes", counting)
     cache = tmp_path / "cache"
-    with card_segments(inputs, source, workers=1, store=cache / "segments") as cold:
+    with card_segments([(source, inputs)], workers=1, store=cache / "segments") as cold:
         assert cold.parsed == len(reads) == 40
     reads.clear()
-    with card_segments(inputs, source, workers=1, store=cache / "segments") as again:
+    with card_segments([(source, inputs)], workers=1, store=cache / "segments") as again:
         assert (again.parsed, reads) == (0, [])
     changed = cards / "7.txt"
     text = changed.read_text(encoding="utf-8")
     changed.write_text(text.replace("Tulokset", "Tulokzet"), encoding="utf-8")  # same size
     make_old([changed])  # and the same modification time: the change time still differs
-    with card_segments(inputs, source, workers=1, store=cache / "segments") as warm:
+    with card_segments([(source, inputs)], workers=1, store=cache / "segments") as warm:
         assert (warm.parsed, reads) == (1, ["7.txt"])
 
 
 def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, source) -> None:
     _, inputs = generated(tmp_path, 300, seed=9)
     cache = tmp_path / "cache"
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as cold:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as cold:
         expected = {name: cold.normalised(name) for name in TABLE_FILES}
         checks = [s.check.to_json() for s in cold.segments]
     checks_files = sorted((cache / "segments").glob("*.check.json"))
@@ -113,7 +113,7 @@ def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, source) -> None:
     checks_files[0].write_text("{not json", encoding="utf-8")  # one segment's check
     findings_file = checks_files[1].with_name(checks_files[1].name.replace(".check.json", ".checked-findings.arrow"))
     findings_file.write_bytes(b"ARROW1 but cut")  # the other's findings
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as warm:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as warm:
         assert warm.parsed == 300  # both segments made again from their cards
         assert [s.check.to_json() for s in warm.segments] == checks
         for name, table in expected.items():
@@ -123,12 +123,12 @@ def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path: Path, source) -> None:
     first["seen"] = {path: 5 for path in first["seen"]}  # well-formed JSON, wrong shape
     keys_files[0].write_text(json.dumps(first), encoding="utf-8")
     keys_files[1].write_text(json.dumps({"keys": [], "seen": {}, "recorded_ns": "x"}), encoding="utf-8")
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as again:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as again:
         # one segment's cards are read and hashed again (its keys still match), the other is made again
         assert 0 < again.parsed < 300
         for name, table in expected.items():
             assert again.normalised(name).equals(table), name
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as repaired:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as repaired:
         assert repaired.parsed == 0
 
 
@@ -146,26 +146,26 @@ def test_only_segments_with_a_changed_card_go_to_a_worker(tmp_path: Path, source
 
     monkeypatch.setattr(segments, "_results", recording)
     cache = tmp_path / "cache"
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as cold:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as cold:
         planned = len(cold.segments)
     assert planned == len(plan_segments(inputs, source)) > 2 and sent == [planned]
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as again:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as again:
         assert again.parsed == 0
     assert sent[-1] == 0
     (cards / "42.txt").touch()  # same bytes, new times: a worker hashes it and records the new stat
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as touched:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as touched:
         assert touched.parsed == 0
     assert sent[-1] == 1
     make_old([cards / "42.txt"])
-    with card_segments(inputs, source, workers=2, store=cache / "segments"):
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments"):
         pass
     assert sent[-1] == 1  # changed times again
-    with card_segments(inputs, source, workers=2, store=cache / "segments"):
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments"):
         pass
     assert sent[-1] == 0
     changed = cards / "17.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("Tulokset", "Tulokset nyt"), encoding="utf-8")
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as warm:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as warm:
         assert warm.parsed == 1
     assert sent[-1] == 1
 
@@ -215,7 +215,7 @@ def test_a_run_waits_for_another_run_using_the_same_cache(tmp_path: Path) -> Non
 def test_adding_or_removing_a_card_parses_only_its_segment_again(tmp_path: Path, source) -> None:
     cards, inputs = generated(tmp_path, 1500, seed=8)
     cache = tmp_path / "cache"
-    with card_segments(inputs, source, workers=2, store=cache / "segments") as cold:
+    with card_segments([(source, inputs)], workers=2, store=cache / "segments") as cold:
         assert len(cold.segments) > 3
     (cards / "0.txt").write_text((cards / "5.txt").read_text(encoding="utf-8"), encoding="utf-8")
     added = collect_inputs([cards])  # oulu-0 sorts first: had the cuts counted cards, every one would move

@@ -27,8 +27,9 @@ def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
     """Read and check params.yaml."""
     data = read_yaml_mapping(path, "parameters")
     params = {**DEFAULTS, **data}
-    if not isinstance(params.get("source"), str):
-        raise ConfigError(f"{path}: 'source' must name a folder of sources/")
+    chosen = params.get("sources", "all")
+    if chosen != "all" and not (isinstance(chosen, list) and chosen and all(isinstance(k, str) for k in chosen)):
+        raise ConfigError(f"{path}: 'sources' must be 'all' or a list of folders of sources/, got {chosen!r}")
     params["public_base_url"] = check_base_url(params.get("public_base_url"), str(path))
     try:
         params["workers"] = int(params["workers"])

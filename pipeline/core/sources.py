@@ -17,6 +17,7 @@ SOURCES_DIR = ROOT / "sources"
 SOURCE_KEYS = frozenset({
     "key", "id_prefix", "title", "publisher", "language", "licence", "parser", "layout", "page_url", "hosts",
     "discover", "fetch", "expect", "publish_contact_names", "publish_contact_phones", "publish_contact_emails",
+    "inputs",
 })
 
 
@@ -46,6 +47,7 @@ class Source:
     fetch: FetchPolicy
     page_url: str = ""  # with {id}; sources fetched page by page only
     hosts: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()  # file suffixes this source reads, e.g. '.html': how --input files are routed
     discover: dict[str, Any] = field(default_factory=dict)
     expect: dict[str, Any] = field(default_factory=dict)
     publish_contact_names: bool = False
@@ -119,6 +121,14 @@ def _fetch_policy(data: dict, where: Path) -> FetchPolicy:
         raise ConfigError(f"{where}: 'fetch' settings are malformed: {exc}") from exc
 
 
+def _suffixes(data: dict, where: Path) -> tuple[str, ...]:
+    """The file suffixes a source reads (lower case, with the dot); at least one."""
+    suffixes = _strings(data, "inputs", where, required=True)
+    if not all(s.startswith(".") and len(s) > 1 for s in suffixes):
+        raise ConfigError(f"{where}: 'inputs' must list file suffixes such as '.html', got {suffixes!r}")
+    return tuple(s.lower() for s in suffixes)
+
+
 def load_source(path: Path) -> Source:
     """Read and check a source.yml; every problem is a ConfigError naming the file and key."""
     data = read_yaml_mapping(path, "source declaration")
@@ -150,6 +160,7 @@ def load_source(path: Path) -> Source:
         layout=parser_module(parser).layout(_mapping(data, "layout", path, required=False), path),
         page_url=page_url,
         hosts=tuple(_strings(data, "hosts", path)),
+        inputs=_suffixes(data, path),
         fetch=_fetch_policy(_mapping(data, "fetch", path, required=False), path),
         discover=_mapping(data, "discover", path, required=False),
         expect=_expect(data, path),
@@ -169,3 +180,15 @@ def source_by_key(key: str, sources_dir: Path = SOURCES_DIR) -> Source:
         known = sorted(p.parent.name for p in sources_dir.glob("*/source.yml"))
         raise ConfigError(f"unknown source '{key}' (no {path}); known sources: {', '.join(known) or 'none'}")
     return load_source(path)
+
+
+def all_sources(sources_dir: Path = SOURCES_DIR, keys: list[str] | None = None) -> list[Source]:
+    """The sources named by `keys` (default: every folder of sources_dir with a source.yml), in key order."""
+    chosen = keys if keys is not None else sorted(p.parent.name for p in sources_dir.glob("*/source.yml"))
+    if not chosen:
+        raise ConfigError(f"no source declarations (<key>/source.yml) in {sources_dir}")
+    loaded = [source_by_key(key, sources_dir) for key in dict.fromkeys(chosen)]
+    prefixes = [s.id_prefix for s in loaded]
+    if len(set(prefixes)) < len(prefixes):
+        raise ConfigError(f"two sources share an id_prefix: {', '.join(f'{s.key}={s.id_prefix}' for s in loaded)}")
+    return sorted(loaded, key=lambda s: s.key)

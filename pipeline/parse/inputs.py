@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from pipeline.core.errors import UserError
 from pipeline.core.file_stat import file_stat
 
-CARD_SUFFIXES = frozenset({".txt", ".html", ".htm"})
+CARD_SUFFIXES = frozenset({".txt", ".html", ".htm"})  # the default listing; sources declare their own
 MANIFEST = "manifest.json"
 _ID_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 _ID_BAD_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -108,7 +108,7 @@ def _from_manifest(folder: Path, entry: dict) -> CardInput:
                      _text(entry, "content_type"), None if plain else UNSAFE_NAME)
 
 
-def _card_files(folder: Path, watched: dict[str, list[int] | None]) -> list[str]:
+def _card_files(folder: Path, watched: dict[str, list[int] | None], suffixes: frozenset[str]) -> list[str]:
     """Card files under `folder` (any depth, symlinked folders not followed) as POSIX paths relative to it.
 
     Each folder's stat is taken into `watched` before it is read: a listing stays right while they
@@ -123,7 +123,7 @@ def _card_files(folder: Path, watched: dict[str, list[int] | None]) -> list[str]
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((f"{prefix}{entry.name}/", entry.path))
-                elif os.path.splitext(entry.name)[1].lower() in CARD_SUFFIXES and entry.is_file():
+                elif os.path.splitext(entry.name)[1].lower() in suffixes and entry.is_file():
                     found.append(prefix + entry.name)
     return found
 
@@ -136,14 +136,14 @@ class Listing:
     watched: dict[str, list[int] | None]
 
 
-def list_folder(folder: Path) -> Listing:
-    """Every card in a folder: the manifest's pages, then card files the manifest does not list."""
+def list_folder(folder: Path, suffixes: frozenset[str] = CARD_SUFFIXES) -> Listing:
+    """Every input in a folder: the manifest's pages, then files with these suffixes the manifest does not list."""
     manifest = folder / MANIFEST
     watched = {str(manifest): file_stat(manifest)}
     pages = _manifest_pages(manifest)
     inputs = [_from_manifest(folder, e) for e in pages.values()]
     listed = {i.name for i in inputs}
-    for rel in _card_files(folder, watched):
+    for rel in _card_files(folder, watched, suffixes):
         if rel not in listed:
             stem = PurePosixPath(rel).stem
             inputs.append(CardInput(os.path.join(folder, rel), rel, safe_native_id(stem)))
@@ -160,16 +160,16 @@ def _path_inputs(path: Path, list_cards: Callable[[Path], list[CardInput]]) -> l
     raise UserError(f"input not found: {path}")
 
 
-def collect_inputs(paths: list[Path], list_cards: Callable[[Path], list[CardInput]] | None = None
-                   ) -> list[CardInput]:
-    """Card inputs from files and folders, sorted by name; a missing or unreadable path is a UserError.
+def collect_inputs(paths: list[Path], list_cards: Callable[[Path], list[CardInput]] | None = None,
+                   suffixes: frozenset[str] = CARD_SUFFIXES) -> list[CardInput]:
+    """Inputs from files and folders, sorted by name; a missing or unreadable path is a UserError.
 
-    `list_cards` lists a folder (default: list_folder; a listing cache passes its own).
+    `list_cards` lists a folder (default: list_folder with `suffixes`; a listing cache passes its own).
     """
     inputs: list[CardInput] = []
     for path in paths:
         try:
-            inputs.extend(_path_inputs(path, list_cards or (lambda folder: list_folder(folder).inputs)))
+            inputs.extend(_path_inputs(path, list_cards or (lambda folder: list_folder(folder, suffixes).inputs)))
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
             raise UserError(f"cannot read input {path}: {exc.strerror or exc}{where}") from exc

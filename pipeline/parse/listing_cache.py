@@ -19,14 +19,15 @@ from pathlib import Path
 from pipeline.core.atomic import atomic_writer
 from pipeline.core.file_stat import file_stat, still
 
-from .inputs import MANIFEST, CardInput, list_folder
+from .inputs import CARD_SUFFIXES, MANIFEST, CardInput, list_folder
 
 LISTING_FORMAT = "listing-2"
 LISTINGS_DIR = "listings"
 
 
-def _record_path(cache_dir: Path, folder: Path) -> Path:
-    key = hashlib.sha256(os.path.abspath(folder).encode("utf-8", "surrogateescape")).hexdigest()
+def _record_path(cache_dir: Path, folder: Path, suffixes: frozenset[str]) -> Path:
+    listed = os.path.abspath(folder) + "\0" + "\0".join(sorted(suffixes))
+    key = hashlib.sha256(listed.encode("utf-8", "surrogateescape")).hexdigest()
     return cache_dir / LISTINGS_DIR / f"{key}.json"
 
 
@@ -78,13 +79,14 @@ def _store(record: Path, folder: Path, recorded_ns: int, inputs: list[CardInput]
         handle.write(json.dumps(data))  # ASCII: file names that are not UTF-8 survive as escapes
 
 
-def cached_listing(cache_dir: Path, folder: Path) -> list[CardInput]:
-    """The card inputs of `folder`, from the stored listing while it is still right, else listed and stored."""
-    record = _record_path(cache_dir, folder)
+def cached_listing(cache_dir: Path, folder: Path, suffixes: frozenset[str] = CARD_SUFFIXES) -> list[CardInput]:
+    """The inputs of `folder` (files with these suffixes), from the stored listing while it is still right, else
+    listed and stored."""
+    record = _record_path(cache_dir, folder, suffixes)
     inputs = _stored_inputs(record, folder)
     if inputs is not None:
         return inputs
     recorded_ns = time.time_ns()  # before any stat is taken: a change after it makes the record stale
-    listing = list_folder(folder)
+    listing = list_folder(folder, suffixes)
     _store(record, folder, recorded_ns, listing.inputs, listing.watched)
     return listing.inputs

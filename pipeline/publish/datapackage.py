@@ -23,7 +23,22 @@ def licence(source: Source) -> dict[str, str]:
             "title": source.licence.get("title", "Creative Commons Attribution 4.0")}
 
 
-def resource(schema: TableSchema, files: FileFacts, source: Source, rows: int) -> dict[str, Any]:
+def licences(sources: tuple[Source, ...]) -> list[dict[str, str]]:
+    """Every distinct licence of the sources published together, in source order."""
+    found: list[dict[str, str]] = []
+    for entry in map(licence, sources):
+        if entry not in found:
+            found.append(entry)
+    return found
+
+
+def source_entries(sources: tuple[Source, ...]) -> list[dict[str, str]]:
+    """The package's `sources`: each source's title and where its records are published."""
+    return [{"title": s.title.get("en", s.key), "path": s.page_url or str(s.publisher.get("url", ""))}
+            for s in sources]
+
+
+def resource(schema: TableSchema, files: FileFacts, sources: tuple[Source, ...], rows: int) -> dict[str, Any]:
     """The resource descriptor of one published CSV."""
     facts = files(f"csv/{schema.name}.csv")
     return {
@@ -39,14 +54,14 @@ def resource(schema: TableSchema, files: FileFacts, source: Source, rows: int) -
                     "header": True},
         "bytes": facts.bytes,
         "hash": f"sha256:{facts.sha256}",
-        "licenses": [licence(source)],
-        "sources": [{"title": source.title.get("en", source.key), "path": source.page_url}],
+        "licenses": licences(sources),
+        "sources": source_entries(sources),
         "stats": {"rows": rows},
         "schema": schema.descriptor,
     }
 
 
-def datapackage(schemas: list[TableSchema], rows: dict[str, int], files: FileFacts, source: Source,
+def datapackage(schemas: list[TableSchema], rows: dict[str, int], files: FileFacts, sources: tuple[Source, ...],
                 catalog: dict[str, Any]) -> dict[str, Any]:
     """The whole package descriptor."""
     return {
@@ -54,10 +69,10 @@ def datapackage(schemas: list[TableSchema], rows: dict[str, int], files: FileFac
         "name": "hankedata",
         "title": catalog.get("title", {}).get("en", "hankedata"),
         "description": catalog.get("description", {}).get("en", ""),
-        "licenses": [licence(source)],
-        "sources": [{"title": source.title.get("en", source.key), "path": source.page_url}],
+        "licenses": licences(sources),
+        "sources": source_entries(sources),
         "keywords": list(catalog.get("keywords", {}).get("en", [])),
-        "resources": [resource(s, files, source, rows[s.name]) for s in schemas],
+        "resources": [resource(s, files, sources, rows[s.name]) for s in schemas],
     }
 
 

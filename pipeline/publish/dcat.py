@@ -73,7 +73,7 @@ class _Shared:
     publisher: URIRef
     contact: URIRef
     licence: URIRef
-    provenance: URIRef
+    provenance: tuple[URIRef, ...]  # one statement per source
     landing_page: URIRef
     temporal: URIRef | None
     modified: date | None
@@ -231,9 +231,18 @@ def _keywords(catalog: dict) -> dict[str, list[str]]:
     return {lang: [str(k) for k in keywords.get(lang) or []] for lang in LANGUAGES}
 
 
+def _agreed(sources: tuple[Source, ...], what: str) -> Source:
+    """The one source whose `what` every published source shares; sources that differ cannot share one
+    catalogue statement yet (a joint rights statement is the EU-list source's issue), so that is an error."""
+    if any(getattr(s, what) != getattr(sources[0], what) for s in sources):
+        raise ConfigError(f"the sources published together ({', '.join(s.key for s in sources)}) declare different "
+                          f"'{what}'; the catalogue can state only one")
+    return sources[0]
+
+
 def _shared(g: Graph, ci: CatalogInput, base: str) -> _Shared:
-    catalog, source = ci.catalog, ci.source
-    publisher = _add_publisher(g, base, source)
+    catalog = ci.catalog
+    publisher = _add_publisher(g, base, _agreed(ci.sources, "publisher"))
     landing = _add_document(g, _absolute_http(_setting(catalog, "landing_page"), "catalog.landing_page"))
     spatial = [_add_concept(g, PLACE, str(code), "catalog.spatial", DCT.Location)
                for code in _setting(catalog, "spatial")]
@@ -243,8 +252,8 @@ def _shared(g: Graph, ci: CatalogInput, base: str) -> _Shared:
         base=base,
         publisher=publisher,
         contact=_add_contact(g, publisher, str(_setting(catalog, "contact_email"))),
-        licence=_add_licence(g, source),
-        provenance=_add_provenance(g, base, source, landing),
+        licence=_add_licence(g, _agreed(ci.sources, "licence")),
+        provenance=tuple(_add_provenance(g, base, source, landing) for source in ci.sources),
         landing_page=landing,
         temporal=_add_temporal(g, base, ci.temporal_start, ci.temporal_end),
         modified=ci.modified,
@@ -255,7 +264,7 @@ def _shared(g: Graph, ci: CatalogInput, base: str) -> _Shared:
                                "catalog.accrual_periodicity", DCT.Frequency),
         access_rights=_add_concept(g, ACCESS_RIGHT, str(_setting(catalog, "access_rights")),
                                    "catalog.access_rights", DCT.RightsStatement),
-        language=_add_concept(g, LANGUAGE, language_code(source.language), "source language",
+        language=_add_concept(g, LANGUAGE, language_code(_agreed(ci.sources, "language").language), "source language",
                               DCT.LinguisticSystem),
         keywords=_keywords(catalog),
     )
@@ -302,7 +311,8 @@ def _add_distribution(g: Graph, shared: _Shared, dataset: URIRef, kind: str, fil
 def _dataset_texts(ci: CatalogInput, table: PublishedTable) -> tuple[Labels, Labels, Labels]:
     """Table titles, dataset titles and dataset descriptions by language."""
     texts = table_text(table.name, table.title, table.description)
-    source_titles = require_languages(ci.source.title, "source title")
+    one = ci.sources[0].title if len(ci.sources) == 1 else _setting(ci.catalog, "title")
+    source_titles = require_languages(one, "source title" if len(ci.sources) == 1 else "catalog.title")
     catalog_descriptions = require_languages(_setting(ci.catalog, "description"), "catalog.description")
     table_titles = {lang: texts[lang][0] for lang in LANGUAGES}
     titles = {lang: f"{source_titles[lang]}: {texts[lang][0]}" for lang in LANGUAGES}
@@ -326,7 +336,7 @@ def _add_dataset(g: Graph, ci: CatalogInput, shared: _Shared, table: PublishedTa
     links = [(DCT.publisher, shared.publisher), (DCAT.contactPoint, shared.contact),
              (DCT.accrualPeriodicity, shared.frequency), (DCT.accessRights, shared.access_rights),
              (DCT.language, shared.language), (DCAT.landingPage, shared.landing_page),
-             (DCT.provenance, shared.provenance), (DCT.conformsTo, schema),
+             *((DCT.provenance, statement) for statement in shared.provenance), (DCT.conformsTo, schema),
              *((DCAT.theme, theme) for theme in shared.themes),
              *((DCT.spatial, place) for place in shared.spatial)]
     if shared.temporal is not None:

@@ -36,7 +36,7 @@ class CatalogInput:
 
     base_url: str  # ends with "/"
     catalog: dict  # params.yaml 'catalog' section
-    source: object  # pipeline.sources.Source
+    sources: tuple  # the pipeline.core.sources.Source of every source published, in key order
     tables: tuple[PublishedTable, ...]
     datapackage: PublishedFile
     report: PublishedFile  # reports/validation.json

@@ -55,7 +55,7 @@ def data_modified(dates: pa.Table) -> date | None:
     return newest.date() if newest is not None else None
 
 
-def _catalog_input(files: FileFacts, dates: pa.Table, rows: dict[str, int], source: Source,
+def _catalog_input(files: FileFacts, dates: pa.Table, rows: dict[str, int], sources: tuple[Source, ...],
                    params: dict) -> CatalogInput:
     published = tuple(
         PublishedTable(
@@ -69,7 +69,7 @@ def _catalog_input(files: FileFacts, dates: pa.Table, rows: dict[str, int], sour
     catalog = params.get("catalog", {})
     modified = data_modified(dates) or catalog.get("issued")
     return CatalogInput(
-        base_url=params["public_base_url"], catalog=catalog, source=source, tables=published,
+        base_url=params["public_base_url"], catalog=catalog, sources=sources, tables=published,
         datapackage=files("datapackage.json"), report=files(REPORT),
         temporal_start=_date_bound(dates.column("start_date"), "min"),
         temporal_end=_date_bound(dates.column("end_date"), "max"),
@@ -102,7 +102,8 @@ def _write_file(staged: Path, validated: Validated, files: FileFacts, reuse: Reu
 FILE_JOBS = tuple((name, kind) for name in TABLES for kind in ("parquet", "csv"))
 
 
-def write_outputs(staged: Path, validated: Validated, source: Source, params: dict, reuse: Reuse) -> FileFacts:
+def write_outputs(staged: Path, validated: Validated, sources: tuple[Source, ...], params: dict, reuse: Reuse
+                  ) -> FileFacts:
     """Every output file into the (empty) folder `staged`, two files at a time, segment by segment.
 
     Arrow's CSV and Parquet writers and hashlib release the GIL, so two files are written at once.
@@ -116,13 +117,14 @@ def write_outputs(staged: Path, validated: Validated, source: Source, params: di
         list(pool.map(partial(_write_file, staged, validated, files, reuse), FILE_JOBS))
     rows = validated.rows
     write_json(validated.report, staged / REPORT)
-    package = datapackage([load_schema(n) for n in TABLES], rows, files, source, params.get("catalog", {}))
+    package = datapackage([load_schema(n) for n in TABLES], rows, files, sources, params.get("catalog", {}))
     write_json(package, staged / "datapackage.json")
-    write_catalog(_catalog_input(files, dates.result(), rows, source, params), staged / "dcat")
+    write_catalog(_catalog_input(files, dates.result(), rows, sources, params), staged / "dcat")
     return files
 
 
-def publish(validated: Validated, source: Source, params: dict, out_dir: Path, record: Path | None = None) -> None:
+def publish(validated: Validated, sources: tuple[Source, ...], params: dict, out_dir: Path,
+            record: Path | None = None) -> None:
     """Build outputs in a staging folder beside out_dir, then swap it in atomically.
 
     With a `record` file, table files whose rows are unchanged since the last publish to out_dir are
@@ -132,7 +134,7 @@ def publish(validated: Validated, source: Source, params: dict, out_dir: Path, r
     reuse = Reuse(record, out_dir)
     staged = staging_folder(out_dir)
     try:
-        files = write_outputs(staged, validated, source, params, reuse)
+        files = write_outputs(staged, validated, sources, params, reuse)
         swap_in_folder(staged, out_dir)
     finally:
         if staged.exists():

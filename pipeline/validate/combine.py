@@ -34,6 +34,7 @@ class Segment:
     csv_bodies: dict[str, Path] = field(default_factory=dict)  # table -> its rows as CSV lines, rendered
     digests: dict[str, str] = field(default_factory=dict)  # table -> digest of its published rows and the code
     name: str = ""  # the stored segment's name (empty for tables held in memory)
+    source: str = ""  # key of the source whose inputs the segment holds
 
     def published(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """The segment's published rows of one table (of only some of its columns, if given)."""
@@ -102,10 +103,12 @@ def _report_errors(segments: list[Segment], name: str) -> list[SchemaError]:
             + _counted_over((c.foreign_key_errors.get(name, []), c.published_rows[name]) for c in checks))
 
 
-def _dataset_findings(segments: list[Segment], published: int, source: Source) -> pa.Table:
-    """Findings about the whole dataset: project counts and fill rates against what source.yml expects."""
+def _dataset_findings(segments: list[Segment], source: Source) -> pa.Table:
+    """Findings about one source's part of the dataset: project counts and fill rates against its source.yml."""
+    own = [s for s in segments if s.source in ("", source.key)]
+    published = sum(s.check.published_rows["projects"] for s in own)
     filled: dict[str, int] = {}
-    for segment in segments:
+    for segment in own:
         for column, count in segment.check.filled.items():
             filled[column] = filled.get(column, 0) + count
     found = [*count_assertions(published, source.expect), *fill_rate_assertions(filled, published, source.expect)]
@@ -125,12 +128,12 @@ def validated_from(segments: list[Segment], quality: pa.Table, report: dict) -> 
     return Validated(segments, quality, report, report["quarantined"], {**rows, "quality": quality.num_rows})
 
 
-def combine(segments: list[Segment], source: Source) -> Validated:
+def combine(segments: list[Segment], sources: list[Source]) -> Validated:
     """The segments' checks plus what needs the whole dataset: assertions, the quality table, the report."""
     rows = {name: sum(s.check.published_rows[name] for s in segments) for name in PUBLISHED_TABLES}
     published = pa.concat_tables([s.published("projects", ["project_id"]) for s in segments]
                                  ).column("project_id").combine_chunks() if segments else pa.array([], pa.string())
-    findings = [s.check.findings for s in segments] + [_dataset_findings(segments, rows["projects"], source)]
+    findings = [s.check.findings for s in segments] + [_dataset_findings(segments, source) for source in sources]
     quality = _quality(findings, published)
     rows["quality"] = quality.num_rows
     errors = {name: _report_errors(segments, name) for name in PUBLISHED_TABLES}
@@ -146,5 +149,5 @@ def combine(segments: list[Segment], source: Source) -> Validated:
 
 
 def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
-    """Validate whole normalised tables; returns what to publish and a Frictionless-style report."""
-    return combine([in_memory(tables)], source)
+    """Validate whole normalised tables of one source as one segment (tests, small inputs)."""
+    return combine([in_memory(tables)], [source])
