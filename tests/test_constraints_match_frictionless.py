@@ -111,7 +111,7 @@ def _package(folder: Path, tables: dict[str, pa.Table], source) -> Path:
     for name, table in tables.items():
         write_csv(name, [Part(lambda t=table: t)], folder / "csv" / f"{name}.csv")
     rows = {name: table.num_rows for name, table in tables.items()}
-    descriptor = datapackage([load_schema(n) for n in TABLES], rows, FileFacts(folder), source, {})
+    descriptor = datapackage([load_schema(n) for n in TABLES], rows, FileFacts(folder), (source,), {})
     path = folder / "datapackage.json"
     write_json(descriptor, path)
     return path

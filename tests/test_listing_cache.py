@@ -34,9 +34,9 @@ def _not_listed(monkeypatch) -> list[Path]:
     """Record every folder actually walked."""
     walked: list[Path] = []
 
-    def recording(folder: Path):
+    def recording(folder: Path, *rest):
         walked.append(folder)
-        return list_folder(folder)
+        return list_folder(folder, *rest)
 
     monkeypatch.setattr(listing_cache, "list_folder", recording)
     return walked

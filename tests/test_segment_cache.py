@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -181,10 +182,10 @@ def test_the_cache_keeps_the_most_recently_used_segments_whole(tmp_path: Path, s
     for group in groups:
         if group is groups[2]:
             (folder / "leftover.funding.arrow").write_bytes(b"a segment cut short")
-        with card_segments(group, source, workers=1, store=cache / "segments"):
+        with card_segments([(source, group)], workers=1, store=cache / "segments"):
             pass
         names.append({p.name.split(".")[0] for p in folder.iterdir()} - set().union(*names))
-    with card_segments(groups[2], source, workers=1, store=cache / "segments") as again:
+    with card_segments([(source, groups[2])], workers=1, store=cache / "segments") as again:
         assert again.parsed == 0
     per_segment = len(segment_files(folder, "x"))
     on_disk = sorted(p.name for p in folder.iterdir())
@@ -192,7 +193,7 @@ def test_the_cache_keeps_the_most_recently_used_segments_whole(tmp_path: Path, s
     assert [len(n) for n in names] == counts
     assert len(on_disk) == (counts[1] + counts[2]) * per_segment
     assert {name.split(".")[0] for name in on_disk} == names[1] | names[2]
-    with card_segments(groups[0], source, workers=1, store=cache / "segments") as rebuilt:
+    with card_segments([(source, groups[0])], workers=1, store=cache / "segments") as rebuilt:
         assert rebuilt.parsed == 300
 
 
@@ -204,11 +205,16 @@ def test_a_run_waits_for_another_run_using_the_same_cache(tmp_path: Path) -> Non
     with FileLock(str(cache / CACHE_LOCK)):  # another run holds the cache
         waiting = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True)
-        time.sleep(3)
-        assert waiting.poll() is None and not out.exists()
+        said = ""
+        deadline = time.monotonic() + 120  # however slowly the machine starts it, it must say it waits
+        while "waiting for another run" not in said and time.monotonic() < deadline and waiting.poll() is None:
+            if select.select([waiting.stdout], [], [], 1.0)[0]:  # never block past the deadline
+                said += waiting.stdout.readline()
+        assert "waiting for another run that uses the cache folder" in said, said
+        time.sleep(1)
+        assert waiting.poll() is None and not out.exists(), "it went on while the cache was held"
     output, _ = waiting.communicate(timeout=120)
-    assert waiting.returncode == 0, output
-    assert "waiting for another run that uses the cache folder" in output
+    assert waiting.returncode == 0, said + output
     assert (out / "datapackage.json").is_file()
 
 
@@ -220,7 +226,7 @@ def test_adding_or_removing_a_card_parses_only_its_segment_again(tmp_path: Path,
     (cards / "0.txt").write_text((cards / "5.txt").read_text(encoding="utf-8"), encoding="utf-8")
     added = collect_inputs([cards])  # oulu-0 sorts first: had the cuts counted cards, every one would move
     [new_plan] = [b for b in plan_segments(added, source) if any(i.name == "0.txt" for i in b)]
-    with card_segments(added, source, workers=2, store=cache / "segments") as warm:
+    with card_segments([(source, added)], workers=2, store=cache / "segments") as warm:
         assert warm.parsed == len(new_plan) < 1500 // 3
     manifest = cards / "manifest.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -228,8 +234,8 @@ def test_adding_or_removing_a_card_parses_only_its_segment_again(tmp_path: Path,
     manifest.write_text(json.dumps(data), encoding="utf-8")
     (cards / "700.txt").unlink()
     removed = collect_inputs([cards])
-    with card_segments(removed, source, workers=2, store=cache / "segments") as warm, \
-            card_segments(removed, source, workers=1, store=None) as fresh:
+    with card_segments([(source, removed)], workers=2, store=cache / "segments") as warm, \
+            card_segments([(source, removed)], workers=1, store=None) as fresh:
         assert 0 < warm.parsed < 1500 // 3
         for name in TABLE_FILES:
             table = fresh.normalised(name)
