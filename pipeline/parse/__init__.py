@@ -1,0 +1,1 @@
+"""Readers for sources whose raw inputs are lists and workbooks rather than pages."""
