@@ -72,6 +72,8 @@ class Splitter:
             return Split(None, "unsplittable-row",
                          f"{extra} commas more than the {self.width} columns need (at most "
                          f"{MAX_EXTRA_COMMAS} are tried): not a row of the {self.layout.name} list")
+        if extra < 0:
+            return Split(None, "unsplittable-row", self._why_not(line))
         if extra == 0:  # one piece per column: a single way to split, if any
             match = self._longest.fullmatch(line)
             return Split(match.groups()) if match else Split(None, "unsplittable-row", self._why_not(line))
