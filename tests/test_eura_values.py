@@ -82,6 +82,9 @@ def test_workbook_dates() -> None:
     assert cell_date(42036.0) == (date(2015, 2, 1), None)
     assert cell_date("1.2.2015") == (date(2015, 2, 1), None)
     assert cell_date(None) == (None, None)
+    assert cell_date(18264) == (date(1950, 1, 1), None)
+    assert cell_date(73050) == (date(2099, 12, 31), None)
+    assert cell_date(73051)[1]
     for bad in (42036.5, 12, True, datetime(2015, 2, 1, 12, 30), "eilen"):
         value, problem = cell_date(bad)
         assert value is None and problem

@@ -24,7 +24,7 @@ _AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _BUSINESS_ID = re.compile(r"([0-9]{7})-([0-9])")
 _BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 # Excel serials of dates a list of operations can hold (1.1.1950 to 31.12.2099); outside, not a date.
-_SERIAL_RANGE = (18264, 73415)
+_SERIAL_RANGE = (18264, 73050)
 
 Parsed = tuple[Value, str | None]  # (value, problem message or None)
 
