@@ -27,7 +27,7 @@ from typing import Any
 
 from benchmarks.generate import GENERATOR_VERSION, Expected, card_text, generate, read_expected, write_expected
 
-STAGES = ("extract+normalise", "validate", "publish")  # as `hankedata run` does them
+STAGES = ("parse", "validate", "publish")  # as `hankedata run` does them
 TABLE_NAMES = ("projects", "funding", "organisations", "quality")
 
 
@@ -53,7 +53,7 @@ def child_pipeline(spec: dict) -> dict:
     result: dict[str, Any] = {"stages": {}}
     started = time.perf_counter()
     with stages.card_segments([Path(spec["input"])]) as segments:
-        result["stages"]["extract+normalise"] = {"seconds": stages.summary.seconds["extract+normalise"],
+        result["stages"]["parse"] = {"seconds": stages.summary.seconds["parse"],
                                                  "peak_mib": _peak_mib(),
                                                  "workers_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN)}
         result["parsed"] = stages.summary.parsed
@@ -221,7 +221,7 @@ def summarise(cards: int, expected: Expected, runs: list[dict], frictionless: li
         warm_seconds = _median([w["process_seconds"] for w in warm])
         summary["incremental"] = {"cold_seconds": incremental["cold"]["process_seconds"],
                                   "warm_seconds": warm_seconds, "parsed": max(w["parsed"] for w in warm),
-                                  "warm_extract_seconds": _median([w["stages"]["extract+normalise"]["seconds"]
+                                  "warm_parse_seconds": _median([w["stages"]["parse"]["seconds"]
                                                                    for w in warm]),
                                   "share_of_full": warm_seconds / pipeline_seconds}
     return summary
@@ -232,7 +232,7 @@ def summarise(cards: int, expected: Expected, runs: list[dict], frictionless: li
 
 def _throughput(stage: str, s: dict) -> str:
     seconds = s["stages"][stage]["seconds"]
-    if stage == "extract+normalise":
+    if stage == "parse":
         return f"{s['cards'] / seconds:,.0f} cards/s, {s['funding_rows'] / seconds:,.0f} funding rows/s"
     return f"{s['checked_rows'] / seconds:,.0f} rows/s"
 

@@ -1,3 +1,3 @@
-"""hankedata: open data from public-sector project cards (fetch, extract, validate, normalise, publish)."""
+"""hankedata: open data about public development projects (fetch, parse, normalise, validate, publish)."""
 
 __version__ = "0.1.0"

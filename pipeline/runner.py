@@ -200,7 +200,7 @@ class Stages:
             self.summary.cards = cards
             self.summary.parsed = result.parsed
             reused = f", {cards - result.parsed} from the cache" if result.parsed < cards else ""
-            self._timed("extract+normalise", started, f"{cards} cards -> {len(result.segments)} segments"
+            self._timed("parse", started, f"{cards} cards -> {len(result.segments)} segments"
                                                       f"{reused}")
             yield result.segments
 

@@ -1,18 +1,17 @@
-"""Cards to validated segments in one pass per plan, in worker processes: what `hankedata run` uses.
+"""The segment engine every command runs: inputs to parsed, normalised and checked segments, in workers.
 
-The staged commands hand records from extract to normalise through build/records.jsonl. A whole run
-needs no such hand-over: each worker reads a plan of cards, parses them, merges copies of the same
-card id (all copies of an id are in one plan), normalises the records, validates the segment (every
-check that depends on one project's rows) and renders its published rows as CSV lines. Segments are
-cut in project-id order and each segment's tables are sorted, so the segments in order are the sorted
-tables, equal to what the staged commands write.
+Each source's inputs are cut, in project-id order, into segments (see cut_after). A worker reads a
+segment's inputs, parses them with the source's parser, merges copies of the same project id (all
+copies of an id are in one segment), normalises the records, checks the segment (every check that
+depends on one project's rows) and renders its published rows as CSV lines. Each segment's tables
+are sorted, so the segments in order are the sorted tables.
 
-A segment is stored under <cache_dir>/plans/ (or a scratch folder without a cache; see
-segment_store.py) and goes back to the main process as a name, which it memory-maps. Its key is
-made of the code and data that decide it (extract, normalise and validate code, schemas, lookups,
-the source declaration) and each card's provenance and content hash: a run where one card changed
-re-parses that card and re-validates its segment only. A plan whose card files are all as they
-were is recognised in the main process by their stat alone and never sent to a worker.
+A segment is stored in a folder (the cache's segments/, build/segments/ for the staged `parse`, or a
+scratch folder; see segment_store.py) and goes back to the main process as a name, which it
+memory-maps. Its key is made of the code and data that decide it (derived by dependencies.py), the
+source declaration, and each input's provenance and content hash: a run where one card changed
+re-parses that card and re-checks its segment only. A segment whose input files are all as they were
+is recognised in the main process by their stat alone and never sent to a worker.
 """
 
 from __future__ import annotations

@@ -49,11 +49,11 @@ def test_benchmark_smoke_1000_cards(tmp_path: Path, capsys: pytest.CaptureFixtur
     expected = size["expected"]
     assert expected["cards"] == 1000 and size["problems"] == []
     assert size["funding_rows"] == expected["funding_rows"] > 1000
-    assert size["stages"].keys() == {"extract+normalise", "validate", "publish"}
+    assert size["stages"].keys() == {"parse", "validate", "publish"}
     assert all(s["seconds"] > 0 and s["peak_mib"] > 0 for s in size["stages"].values())
     assert size["frictionless_seconds"] > 0 and size["ratio"] > 0
     assert size["incremental"]["parsed"] == 1
-    for stage in ("extract+normalise", "validate", "publish", "whole process", "frictionless validate"):
+    for stage in ("parse", "validate", "publish", "whole process", "frictionless validate"):
         assert f"| {stage} |" in printed
     assert "| cards | funding rows | pipeline end to end (s) |" in printed
     assert f"| 1,000 | {expected['funding_rows']:,} |" in printed

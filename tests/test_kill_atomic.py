@@ -1,7 +1,7 @@
 """Atomic outputs: a run killed with SIGKILL at any moment leaves OUT exactly as the last complete run left it.
 
 Runs alternate between two corpora, so every killed run tries to change OUT. Each kill lands at a
-random moment inside a chosen stage (extract, normalise, validate, publish, as the run reports them):
+random moment inside a chosen stage (parse, validate, publish, as the run reports them):
 the killer waits for the line the run prints when the previous stage ends, then sleeps a random part
 of the stage's duration as measured on a timed run. After every kill
 each file of OUT hashes exactly as one complete run wrote it; the next run then completes normally

@@ -74,7 +74,7 @@ def _schema_finding(error: SchemaError, quarantines: bool) -> Finding:
 
 
 def card_names(projects: pa.Table, findings: pa.Table) -> dict[str, str]:
-    """Per card id, the input it came from: the page URL, the file named at extract, or the id itself."""
+    """Per card id, the input it came from: the page URL, the file it was read from, or the id itself."""
     ids = projects.column("project_id").to_pylist()
     cards = {pid: url or pid for pid, url in zip(ids, projects.column("source_url").to_pylist(), strict=True)}
     named = findings.select(["card_id", "card"]).group_by(["card_id", "card"], use_threads=False).aggregate([])
@@ -89,7 +89,7 @@ def _filled(table: pa.Table) -> dict[str, int]:
 
 
 def _flagged(findings: pa.Table) -> set[str]:
-    """Cards whose extract or normalise findings already quarantine them."""
+    """Cards whose parse or normalise findings already quarantine them."""
     marked = findings.filter(pc.fill_null(findings.column("quarantined"), False))
     return set(pc.unique(marked.column("card_id")).to_pylist())
 
