@@ -21,6 +21,9 @@ from . import __version__
 from .errors import UserError
 from .gc_policy import fewer_collections
 from .params import PARAMS_FILE, ROOT, check_base_url, load_params
+from .push.arguments import EXIT_CODES as PUSH_EXIT_CODES
+from .push.arguments import HELP as PUSH_HELP
+from .push.arguments import add_arguments as push_arguments
 from .runner import RunSummary, Stages
 from .sources import SOURCES_DIR, source_by_key
 
@@ -96,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         _strict(commands[name])
     for name in ("publish", "run"):
         _out(commands[name])
+    push_arguments(sub.add_parser("push-ckan", help=PUSH_HELP, description=PUSH_HELP, epilog=PUSH_EXIT_CODES,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter))
     return parser
 
 
@@ -215,6 +220,12 @@ def _cmd_stage(args: argparse.Namespace) -> int:
     return _finish(args, stages.summary)
 
 
+def _cmd_push(args: argparse.Namespace) -> int:
+    from .push.command import push  # reads outputs/ and talks to a CKAN portal; needs nothing of the stages
+
+    return push(args)
+
+
 def _one_line(text: str) -> str:
     """A message on one line, so an error is always exactly one line on stderr."""
     return " ".join(text.split()) if "\n" in text or "\r" in text else text
@@ -224,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and `python -m pipeline`."""
     args = build_parser().parse_args(argv)
     fewer_collections()
-    handler = {"fetch": _cmd_fetch, "run": _cmd_run}.get(args.command, _cmd_stage)
+    handler = {"fetch": _cmd_fetch, "run": _cmd_run, "push-ckan": _cmd_push}.get(args.command, _cmd_stage)
     try:
         return handler(args)
     except Timeout as exc:
