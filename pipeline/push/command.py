@@ -56,14 +56,15 @@ def desired_datasets(published: Published, *, organization: str, portal_licences
     return desired
 
 
-def _plan(args: argparse.Namespace, client: CkanClient, published: Published, names: dict[str, str]) -> Plan:
+def plan_push(client: CkanClient, published: Published, *, organization: str, names: dict[str, str],
+              profile: str = "ckan", link: bool = False, prune: bool = False) -> Plan:
+    """Read the portal and compare: the plan of one push (nothing is written)."""
     if not published.datasets:
         raise UserError(f"{published.out_dir}: the catalogue has no datasets to push")
-    portal = read_portal(client, args.organization, [dataset_name(d.identifier, names) for d in published.datasets])
-    desired = desired_datasets(published, organization=args.organization, portal_licences=portal.licences,
-                               names=names, profile=args.profile, link=args.link_resources)
-    return make_plan(desired, portal.current, portal.org_id, published.catalog_uri, portal.in_organization,
-                     args.prune)
+    portal = read_portal(client, organization, [dataset_name(d.identifier, names) for d in published.datasets])
+    desired = desired_datasets(published, organization=organization, portal_licences=portal.licences,
+                               names=names, profile=profile, link=link)
+    return make_plan(desired, portal.current, portal.org_id, published.catalog_uri, portal.in_organization, prune)
 
 
 def _log(args: argparse.Namespace) -> Callable[[str], None]:
@@ -80,7 +81,8 @@ def push(args: argparse.Namespace) -> int:
     published = read_published(args.out or ROOT / params["out_dir"])
     client = CkanClient(url, _token(args.dry_run), organization=args.organization)
     try:
-        plan = _plan(args, client, published, names)
+        plan = plan_push(client, published, organization=args.organization, names=names, profile=args.profile,
+                         link=args.link_resources, prune=args.prune)
         if args.dry_run or not args.quiet:
             print("\n".join(plan_lines(plan)))
         if args.dry_run:
