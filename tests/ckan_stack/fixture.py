@@ -28,20 +28,20 @@ from conftest import absent, shared_file
 from .services import (
     Postgres,
     StackError,
-    ckan_command,
+    ckan_python,
     ckan_venv,
     free_port,
     missing_parts,
     start_ckan,
     start_redis,
     stop_process,
+    wait_for_ckan,
 )
 from .solr_standin import SolrStandIn
 
 HERE = Path(__file__).resolve().parent
 REQUIREMENTS = HERE / "requirements.txt"
 ORGANIZATION = "hankedata-test-org"
-SYSADMIN = "hankedata-admin"
 OUTSIDER = "hankedata-outsider"
 
 
@@ -51,7 +51,7 @@ class CkanStack:
 
     url: str
     organization: str
-    sysadmin_token: str  # may write everywhere
+    sysadmin_token: str  # CKAN's site user, a sysadmin: may write everywhere
     outsider_token: str  # a valid token of a user who is not a member of the organization
     base: Path  # the stack's folder: logs, uploads
     started_in: float  # seconds the bring-up took
@@ -126,12 +126,9 @@ def _start(running: _Running, venv: Path, licences: Path) -> CkanStack:
     _write_ini(ini, {"secret": secrets.token_urlsafe(24), "database_url": database_url, "site_url": url,
                      "solr_url": running.solr.url, "redis_url": f"redis://127.0.0.1:{redis_port}/0",
                      "storage_path": str(base / "storage"), "licenses_url": licences.as_uri()})
-    log = base / "ckan-cli.log"
-    ckan_command(venv, ini, ["db", "init"], log)
+    token = json.loads(ckan_python(venv, HERE / "bootstrap.py", [str(ini)], base / "bootstrap.log"))["token"]
     running.ckan = start_ckan(venv, ini, port, base / "ckan.log")
-    ckan_command(venv, ini, ["sysadmin", "add", SYSADMIN, "email=admin@example.org",
-                             f"password={secrets.token_urlsafe(16)}"], log, stdin="y\n")
-    token = ckan_command(venv, ini, ["user", "token", "add", SYSADMIN, "tests", "--quiet"], log).strip()
+    wait_for_ckan(running.ckan, port, base / "ckan.log")
     stack = CkanStack(url, ORGANIZATION, token, "", base, 0.0)
     outsider = _users(stack)
     return CkanStack(url, ORGANIZATION, token, outsider, base, time.monotonic() - started)

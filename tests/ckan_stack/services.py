@@ -152,10 +152,9 @@ def start_redis(port: int, folder: Path, log: Path) -> subprocess.Popen[bytes]:
     return process
 
 
-def ckan_command(venv: Path, ini: Path, args: list[str], log: Path, stdin: str | None = None) -> str:
-    """One `ckan` CLI call against the stack's configuration; its standard output."""
-    return _run([str(venv / "bin" / "ckan"), "-c", str(ini), *args], f"ckan {args[0]}", log,
-                input=stdin, env=ckan_env(venv)).stdout
+def ckan_python(venv: Path, script: Path, args: list[str], log: Path) -> str:
+    """Run a script with CKAN's own Python; its standard output."""
+    return _run([str(venv / "bin" / "python"), str(script), *args], script.name, log, env=ckan_env(venv)).stdout
 
 
 def ckan_env(venv: Path) -> dict[str, str]:
@@ -167,11 +166,15 @@ def ckan_env(venv: Path) -> dict[str, str]:
 
 
 def start_ckan(venv: Path, ini: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`ckan run` (Werkzeug, threaded, no reloader) in its own process group; waits for status_show."""
+    """`ckan run` (Werkzeug, threaded, no reloader) in its own process group; wait_for_ckan waits for it."""
     with log.open("ab") as out:
-        process = subprocess.Popen([str(venv / "bin" / "ckan"), "-c", str(ini), "run", "-H", "127.0.0.1", "-p",
-                                    str(port), "--disable-reloader", "--disable-debugger", "--threaded"],
-                                   stdout=out, stderr=subprocess.STDOUT, env=ckan_env(venv), start_new_session=True)
+        return subprocess.Popen([str(venv / "bin" / "ckan"), "-c", str(ini), "run", "-H", "127.0.0.1", "-p",
+                                 str(port), "--disable-reloader", "--disable-debugger", "--threaded"],
+                                stdout=out, stderr=subprocess.STDOUT, env=ckan_env(venv), start_new_session=True)
+
+
+def wait_for_ckan(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    """Until CKAN answers status_show (it takes some seconds to load its plugins)."""
     status = f"http://127.0.0.1:{port}/api/3/action/status_show"
 
     def answers() -> bool:
@@ -184,7 +187,6 @@ def start_ckan(venv: Path, ini: Path, port: int, log: Path) -> subprocess.Popen[
             return False
 
     wait_until(answers, 90, "CKAN", log)
-    return process
 
 
 def stop_process(process: subprocess.Popen[bytes] | None, group: bool = False) -> None:
