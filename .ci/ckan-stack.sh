@@ -11,7 +11,7 @@ VENV="${HANKEDATA_CKAN_VENV:-$HOME/.cache/hankedata/ckan-venv}"
 PYTHON="${CKAN_PYTHON:-python3}"
 
 need_packages=()
-for pair in postgres:postgresql redis-server:redis-server pg_config:libpq-dev; do
+for pair in postgres:postgresql redis-server:redis-server pg_config:libpq-dev gcc:gcc; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/lib/postgresql/15/bin/${pair%%:*}" ] \
     || need_packages+=("${pair#*:}")
 done
