@@ -75,6 +75,11 @@ def missing_parts(venv: Path, requirements: Path) -> list[str]:
     return missing
 
 
+# The stack's servers run at a lower CPU priority, so that on a busy machine (2 cores, tests in parallel)
+# they do not slow the timing-sensitive tests of the other pytest worker.
+NICE = ["nice", "-n", "10"]
+
+
 def _as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", PG_USER, "--", *args] if os.geteuid() == 0 else args
 
@@ -108,8 +113,8 @@ class Postgres:
             conf.write(settings)
         server_log = self.data / "server.log"  # written by the postgres user, so inside its folder
         try:
-            _run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(server_log), "-w", "-t",
-                               "60", "start"]), "pg_ctl start", self.log)
+            _run(_as_postgres([*NICE, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(server_log), "-w",
+                               "-t", "60", "start"]), "pg_ctl start", self.log)
         except StackError as exc:
             raise StackError(f"{exc}{log_tail(server_log)}") from exc
 
@@ -134,7 +139,7 @@ class Postgres:
 def start_redis(port: int, folder: Path, log: Path) -> subprocess.Popen[bytes]:
     """redis-server in the foreground as our child: no persistence, 127.0.0.1 only."""
     with log.open("ab") as out:
-        process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        process = subprocess.Popen([*NICE, "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                     "--appendonly", "no", "--dir", str(folder), "--daemonize", "no"],
                                    stdout=out, stderr=subprocess.STDOUT)
 
@@ -154,7 +159,7 @@ def start_redis(port: int, folder: Path, log: Path) -> subprocess.Popen[bytes]:
 
 def ckan_python(venv: Path, script: Path, args: list[str], log: Path) -> str:
     """Run a script with CKAN's own Python; its standard output."""
-    return _run([str(venv / "bin" / "python"), str(script), *args], script.name, log, env=ckan_env(venv)).stdout
+    return _run([*NICE, str(venv / "bin" / "python"), str(script), *args], script.name, log, env=ckan_env(venv)).stdout
 
 
 def ckan_env(venv: Path) -> dict[str, str]:
@@ -168,7 +173,7 @@ def ckan_env(venv: Path) -> dict[str, str]:
 def start_ckan(venv: Path, ini: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`ckan run` (Werkzeug, threaded, no reloader) in its own process group; wait_for_ckan waits for it."""
     with log.open("ab") as out:
-        return subprocess.Popen([str(venv / "bin" / "ckan"), "-c", str(ini), "run", "-H", "127.0.0.1", "-p",
+        return subprocess.Popen([*NICE, str(venv / "bin" / "ckan"), "-c", str(ini), "run", "-H", "127.0.0.1", "-p",
                                  str(port), "--disable-reloader", "--disable-debugger", "--threaded"],
                                 stdout=out, stderr=subprocess.STDOUT, env=ckan_env(venv), start_new_session=True)
 
