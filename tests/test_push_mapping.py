@@ -12,10 +12,11 @@ from conftest import shared_file
 from pipeline.errors import ConfigError, UserError
 from pipeline.publish.dcat_text import clean_keyword
 from pipeline.push.avoindata import avoindata
+from pipeline.push.checks import file_sha256
 from pipeline.push.licences import portal_licence_id
 from pipeline.push.mapping import CATALOG_EXTRA, KEY_FIELD, LANDING_PAGE, desired_dataset
 from pipeline.push.names import check_names, dataset_name, derived_name
-from pipeline.push.published import Licence, file_sha256, read_published
+from pipeline.push.published import Licence, read_published
 
 TABLES = ("funding", "organisations", "projects", "quality")
 KINDS = ("csv", "datapackage", "parquet", "validation-report")

@@ -3,15 +3,11 @@
 The DCAT catalogue (outputs/dcat/catalog.ttl) already holds every title, description, keyword,
 licence, coverage, contact and checksum of each dataset, built from the Table Schemas, source.yml and
 params.yaml. Reading it back (rather than keeping a second copy of those texts for CKAN) means the
-portal shows exactly what the catalogue says. Every file a distribution names must be in outputs/
-with the catalogue's size and sha256, and datapackage.json must agree on the CSV hashes: a folder
-that was edited after publishing is refused rather than pushed half-true.
+portal shows exactly what the catalogue says. The files are then checked against it (checks.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,9 +18,8 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..errors import UserError
 from ..publish.dcat_vocab import DCAT, DCT, FOAF, LANGUAGE_BY_ISO639_1, SPDX, VCARD, Labels
+from .checks import CATALOG_TTL, check_datapackage, check_files
 
-CATALOG_TTL = "dcat/catalog.ttl"
-DATAPACKAGE = "datapackage.json"
 _ISO639_1_BY_EU = {code: iso for iso, code in LANGUAGE_BY_ISO639_1.items()}
 
 
@@ -227,49 +222,6 @@ def _dataset(g: Graph, uri: URIRef, homepage: str) -> PublishedDataset:
 def _first_licence(g: Graph, distributions: tuple[Distribution, ...]) -> URIRef | None:
     """DCAT-AP puts the licence on distributions; a dataset-level one is optional."""
     return next((URIRef(d.licence) for d in distributions if d.licence), None)
-
-
-# --- checking the files ----------------------------------------------------------------------
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def check_files(published: Published) -> None:
-    """Every distribution's file exists with the catalogue's size and sha256; else a UserError."""
-    seen: dict[str, str] = {}
-    for dataset in published.datasets:
-        for dist in dataset.distributions:
-            if dist.path in seen:
-                continue
-            path = published.out_dir / dist.path
-            if not path.is_file():
-                raise UserError(f"{path} is named in {CATALOG_TTL} but missing: re-run `hankedata publish`")
-            seen[dist.path] = file_sha256(path)
-            if seen[dist.path] != dist.sha256 or path.stat().st_size != dist.byte_size:
-                raise UserError(f"{path} differs from its entry in {CATALOG_TTL} (size or sha256): outputs/ was "
-                                "changed after publishing; re-run `hankedata publish`")
-
-
-def check_datapackage(published: Published) -> None:
-    """datapackage.json must give the same sha256 for each CSV as the catalogue."""
-    path = published.out_dir / DATAPACKAGE
-    try:
-        package = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read {path}: {exc}") from exc
-    hashes = {r.get("path"): str(r.get("hash", "")).removeprefix("sha256:") for r in package.get("resources", [])}
-    for dataset in published.datasets:
-        for dist in dataset.distributions:
-            if dist.path in hashes and hashes[dist.path] != dist.sha256:
-                raise UserError(f"{DATAPACKAGE} and {CATALOG_TTL} disagree on the sha256 of {dist.path}: "
-                                "re-run `hankedata publish`")
 
 
 def read_published(out_dir: Path) -> Published:
