@@ -23,6 +23,9 @@ from pipeline.core.params import PARAMS_FILE, ROOT, check_base_url, load_params
 from pipeline.core.sources import SOURCES_DIR, all_sources
 
 from . import __version__
+from .push.arguments import EXIT_CODES as PUSH_EXIT_CODES
+from .push.arguments import HELP as PUSH_HELP
+from .push.arguments import add_arguments as push_arguments
 from .runner import RunSummary, Stages
 
 EXIT_OK, EXIT_STRICT, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -99,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         _strict(commands[name])
     for name in ("publish", "run"):
         _out(commands[name])
+    push_arguments(sub.add_parser("push-ckan", help=PUSH_HELP, description=PUSH_HELP, epilog=PUSH_EXIT_CODES,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter))
     return parser
 
 
@@ -221,6 +226,12 @@ def _cmd_stage(args: argparse.Namespace) -> int:
     return _finish(args, stages.summary)
 
 
+def _cmd_push(args: argparse.Namespace) -> int:
+    from .push.command import push  # reads outputs/ and talks to a CKAN portal; needs nothing of the stages
+
+    return push(args)
+
+
 def _one_line(text: str) -> str:
     """A message on one line, so an error is always exactly one line on stderr."""
     return " ".join(text.split()) if "\n" in text or "\r" in text else text
@@ -230,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and `python -m pipeline`."""
     args = build_parser().parse_args(argv)
     fewer_collections()
-    handler = {"fetch": _cmd_fetch, "run": _cmd_run}.get(args.command, _cmd_stage)
+    handler = {"fetch": _cmd_fetch, "run": _cmd_run, "push-ckan": _cmd_push}.get(args.command, _cmd_stage)
     try:
         return handler(args)
     except Timeout as exc:
