@@ -26,6 +26,7 @@ from .dcat import write_catalog
 from .files import FileFacts
 from .model import CatalogInput, PublishedTable
 from .reuse import Reuse, fingerprint
+from .site.build import write_site
 from .tables_out import Part, write_file
 
 REPORT = "reports/validation.json"
@@ -117,7 +118,9 @@ def write_outputs(staged: Path, validated: Validated, source: Source, params: di
     write_json(validated.report, staged / REPORT)
     package = datapackage([load_schema(n) for n in TABLES], rows, files, source, params.get("catalog", {}))
     write_json(package, staged / "datapackage.json")
-    write_catalog(_catalog_input(files, dates.result(), rows, source, params), staged / "dcat")
+    catalog = _catalog_input(files, dates.result(), rows, source, params)
+    write_catalog(catalog, staged / "dcat")
+    write_site(staged, catalog, files)  # last: its pages list the checksums of every file above
     return files
 
 
