@@ -17,7 +17,8 @@ from ..model import CatalogInput
 from . import pages
 from .chart_model import charts
 from .figures import Figures, Quarantined, read_figures
-from .links import LANDING_PAGE, PAGE_SIZE, external, projects_page
+from .links import LANDING_PAGE, PAGE_SIZE, external, pager, projects_page, relative
+from .project_rows import page_rows, rows_html
 from .projects import has_city, page_count, project_pages
 from .render import Renderer
 from .text import Text
@@ -81,13 +82,20 @@ def _language_pages(renderer: Renderer, ci: CatalogInput, files: FileFacts, figu
 def _project_pages(renderer: Renderer, languages: tuple[str, ...], path: Path, projects: int) -> list[str]:
     """The projects list in every language, one chunk of the file at a time."""
     names = [projects_page(n) for n in range(1, page_count(path) + 1)]
+    # the pages of one language are siblings: a link from one to another is the same from each
+    siblings = {lang: [relative(renderer.path(lang, names[0]), renderer.path(lang, name)) for name in names]
+                for lang in languages}
+    with_city = has_city()
     written = []
-    for number, rows in enumerate(project_pages(path), start=1):
+    for number, table in enumerate(project_pages(path), start=1):
+        rows = page_rows(table, with_city)
         for lang in languages:
-            pages_of_lang = [renderer.path(lang, name) for name in names]
-            written.append(renderer.page("projects.html", lang, projects_page(number), Text(lang)("projects"),
-                                         rows=rows, number=number, pages=pages_of_lang, page_size=PAGE_SIZE,
-                                         project_count=projects, with_city=has_city()))
+            text = Text(lang)
+            links = [(n, siblings[lang][n - 1]) for n in pager(number, len(names))]
+            written.append(renderer.page("projects.html", lang, projects_page(number), text("projects"),
+                                         rows=rows_html(rows, text), number=number, pages=len(names),
+                                         page_links=links, page_size=PAGE_SIZE, project_count=projects,
+                                         with_city=with_city))
     return written
 
 
@@ -105,4 +113,5 @@ def write_site(out_dir: Path, ci: CatalogInput, files: FileFacts) -> list[str]:
     for lang in languages:
         written += _language_pages(renderer, ci, files, figures, projects, lang)
     written += _project_pages(renderer, languages, out_dir / "parquet" / "projects.parquet", projects)
+    renderer.sync_folders()
     return written

@@ -17,14 +17,14 @@ SIZE_UNITS = ("B", "kB", "MB", "GB", "TB")
 def number(value: int | float | Decimal, lang: str, places: int = 0) -> str:
     """`value` with digit groups and `places` decimals, e.g. 1 234 567,5 (fi) or 1,234,567.5 (en)."""
     group, mark = SEPARATORS[lang]
-    text = f"{value:,.{places}f}"
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.{places}f}"  # an int stays exact
     return text.replace(",", "\0").replace(".", mark).replace("\0", group)
 
 
 def euros(value: Decimal, lang: str) -> str:
     """An amount in euros: whole euros unless it has cents."""
-    places = 0 if value == value.to_integral_value() else 2
-    amount = number(value, lang, places)
+    whole = int(value)
+    amount = number(whole, lang) if whole == value else number(value, lang, 2)
     return f"€{amount}" if lang == "en" else f"{amount}{NBSP}€"
 
 

@@ -8,10 +8,13 @@ relative, so the folder can be served from any base URL or opened from the file 
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import urlsplit
+import re
 
 LANDING_PAGE = "index.html"
 PAGE_SIZE = 1000  # projects on one page of the projects list
+PAGER_REACH = 3  # a projects page links to the pages this many before and after it (and the first and last)
+# An absolute http(s) URL with a host: the only kind of link taken from the data (also as an Arrow regex).
+WEB_ADDRESS = r"^https?://[^/?#\s]+"
 
 
 def dataset_anchor(table: str) -> str:
@@ -34,6 +37,11 @@ def projects_page(number: int) -> str:
     return f"projects/{number}.html"
 
 
+def pager(number: int, pages: int, reach: int = PAGER_REACH) -> list[int]:
+    """The page numbers a page of the projects list links to: the first, the last, and those near it."""
+    return sorted({1, pages, *range(max(1, number - reach), min(pages, number + reach) + 1)})
+
+
 def relative(from_page: str, target: str) -> str:
     """A link from the page at `from_page` to `target` (both relative to outputs/), fragment kept."""
     path, hash_, fragment = target.partition("#")
@@ -49,5 +57,4 @@ def external(url: object) -> str | None:
     Anything else (javascript:, data:, a relative path) would run or resolve inside this site.
     """
     text = str(url or "")
-    parts = urlsplit(text)
-    return text if parts.scheme in ("http", "https") and parts.netloc else None
+    return text if re.match(WEB_ADDRESS, text, re.IGNORECASE) else None

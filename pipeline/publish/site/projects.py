@@ -8,34 +8,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ...schema import load_schema
 from .figures import batches
-from .links import PAGE_SIZE, external
+from .links import PAGE_SIZE
 
 COLUMNS = ("project_id", "name", "source", "source_url", "status", "start_date", "end_date", "funding_total_eur")
 CITY = "city"
-
-
-@dataclass(frozen=True)
-class ProjectRow:
-    """One project as the list shows it."""
-
-    id: str
-    name: str
-    url: str | None
-    source: str
-    city: str | None
-    status: str | None
-    start: date | None
-    end: date | None
-    funding: Decimal | None
 
 
 def has_city() -> bool:
@@ -48,21 +31,15 @@ def page_count(path: Path, size: int = PAGE_SIZE) -> int:
     return max(1, math.ceil(pq.ParquetFile(path).metadata.num_rows / size))
 
 
-def _row(values: dict) -> ProjectRow:
-    return ProjectRow(values["project_id"], values["name"], external(values["source_url"]), values["source"],
-                      values.get(CITY), values["status"], values["start_date"], values["end_date"],
-                      values["funding_total_eur"])
-
-
-def project_pages(path: Path, size: int = PAGE_SIZE) -> Iterator[list[ProjectRow]]:
-    """The published projects in file order (by project id), `size` to a list; one empty list when none."""
+def project_pages(path: Path, size: int = PAGE_SIZE) -> Iterator[pa.Table]:
+    """The published projects in file order (by project id), `size` rows at a time; one empty table when none."""
     columns = [*COLUMNS, CITY] if has_city() else list(COLUMNS)
-    pending: list[ProjectRow] = []
+    pending: pa.Table | None = None
     yielded = False
     for table in batches(path, columns):
-        pending += [_row(values) for values in table.to_pylist()]
-        while len(pending) >= size:
-            yield pending[:size]
-            pending, yielded = pending[size:], True
-    if pending or not yielded:
+        pending = table if pending is None else pa.concat_tables([pending, table])
+        while pending.num_rows >= size:
+            yield pending.slice(0, size)
+            pending, yielded = pending.slice(size), True
+    if pending is not None and (pending.num_rows or not yielded):
         yield pending

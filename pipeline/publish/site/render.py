@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -16,7 +17,6 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ...atomic import atomic_writer
 from . import formats
 from .links import LANDING_PAGE, page_path, projects_page, relative
 from .text import Text
@@ -35,6 +35,16 @@ def environment() -> Environment:
 def asset(name: str) -> Markup:
     """A file of templates/ to inline as it is (our own CSS or script, not data)."""
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def write_durably(path: Path, html: str) -> None:
+    """Write a page and fsync it. No temporary file: the whole staging folder is swapped in at once, and a
+    run stopped before that leaves the previous outputs as they were."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(html)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def csp(script: str) -> str:
@@ -86,6 +96,7 @@ class Renderer:
         self.home_lang = home_lang
         self.site_titles = site_titles
         self.env = environment()
+        self.folders: set[Path] = set()
 
     @cached_property
     def _shared(self) -> dict:
@@ -112,6 +123,15 @@ class Renderer:
         """Render `template` as page `name` of language `lang`; returns its path under outputs/."""
         path = self.path(lang, name)
         html = self.env.get_template(template).render(**self._context(lang, name), heading=heading, **values)
-        with atomic_writer(self.out_dir / path) as handle:
-            handle.write(html)
+        write_durably(self.out_dir / path, html)
+        self.folders.add((self.out_dir / path).parent)
         return path
+
+    def sync_folders(self) -> None:
+        """Make the new pages' folder entries durable (the pages themselves were synced as written)."""
+        for folder in sorted(self.folders):
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)

@@ -19,6 +19,7 @@ _ID = re.compile(r'\s+id="([^"]+)"')
 _REFERENCE = re.compile(r'(url\(#|xlink:href="#)([^)"]+)')
 _SIZE = re.compile(r'<svg\b([^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
 _XLINK_NS = re.compile(r'\s+xmlns:xlink="[^"]*"')
+_PATH_WITHOUT_DATA = re.compile(r'<path((?:\s+(?!d=)[\w:-]+="[^"]*")*)\s*/>')  # a space glyph: nothing to draw
 
 
 def _prefixed(svg: str, prefix: str) -> str:
@@ -35,6 +36,7 @@ def inline_svg(svg: str, prefix: str, title: str) -> str:
     for pattern in (_METADATA, _STYLE, _COMMENT, _EMPTY_DEFS):
         svg = pattern.sub("", svg)
     svg = _XLINK_NS.sub("", _prefixed(svg, prefix))
+    svg = _PATH_WITHOUT_DATA.sub(r'<path d=""\1/>', svg)  # HTML requires the attribute
     svg = _SIZE.sub(r"<svg\1", svg, count=1)
     opening = svg.index(">") + 1
     head = svg[:opening - 1] + f' role="img" aria-labelledby="{prefix}-title" class="chart">'
