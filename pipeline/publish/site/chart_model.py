@@ -58,12 +58,12 @@ def _count_axis(text: Text) -> tuple[str, Callable[[list[float]], list[str]]]:
 
 
 def chart(chart_id: str, title: str, key_header: str, bars: tuple[Bar, ...], label: Callable[[object], str],
-          money: bool, text: Text) -> Chart:
-    """One chart with its table; horizontal bars unless the keys are years."""
+          money: bool, text: Text, horizontal: bool = True) -> Chart:
+    """One chart with its table: bars side by side for years, one above another for named groups."""
     labels = [label(bar.key) for bar in bars]
     shown = [euros(bar.value, text.lang) if money else number(bar.value, text.lang) for bar in bars]
     axis_label, ticks = _euro_axis(bars, text) if money else _count_axis(text)
-    svg = bar_chart(chart_id, title, labels, [float(bar.value) for bar in bars], horizontal=chart_id != "funding-year",
+    svg = bar_chart(chart_id, title, labels, [float(bar.value) for bar in bars], horizontal=horizontal,
                     axis_label=axis_label, tick_labels=ticks) if bars else ""
     top = max(range(len(bars)), key=lambda i: bars[i].value, default=None)
     alt = (text("chart_alt", title=title, count=len(bars), top=labels[top], value=shown[top]) if top is not None
@@ -77,7 +77,7 @@ def charts(figures: Figures, text: Text) -> tuple[Chart, ...]:
     """Funding by year and by funder category (summable lines only), projects by status, source and city."""
     found = [
         chart("funding-year", text("chart_funding_year"), text("year"), figures.funding_by_year,
-              lambda key: text("no_year") if key is None else str(key), True, text),
+              lambda key: text("no_year") if key is None else str(key), True, text, horizontal=False),
         chart("funding-category", text("chart_funding_category"), text("funder_category"),
               figures.funding_by_category, lambda key: text.code("funder_category", key), True, text),
     ]

@@ -61,12 +61,15 @@ class Formats:
     lang: str
 
     def number(self, value: int | Decimal) -> str:
+        """A count with digit groups."""
         return formats.number(value, self.lang)
 
     def euros(self, value: Decimal) -> str:
+        """An amount in euros."""
         return formats.euros(value, self.lang)
 
     def size(self, value: int) -> str:
+        """A file size in kB / MB."""
         return formats.file_size(value, self.lang)
 
 
@@ -82,6 +85,8 @@ class Alternate:
 
 @dataclass(frozen=True)
 class NavItem:
+    """A link of the site's menu, marked when it is the page shown (or its section)."""
+
     text: str
     href: str
     current: bool
