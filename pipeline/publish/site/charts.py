@@ -12,16 +12,18 @@ import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import matplotlib
-from matplotlib import rc_context
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import TextToPath
-from matplotlib.ticker import MaxNLocator
-
+from .mpl_config import private_config_dir
 from .svg import inline_svg
 
-FONT = FontProperties(fname=Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf", size=9)
+with private_config_dir():  # matplotlib picks its config and cache folders when imported
+    import matplotlib
+    from matplotlib import font_manager, rc_context  # font_manager lists the fonts now, inside the block
+    from matplotlib.figure import Figure
+    from matplotlib.textpath import TextToPath
+    from matplotlib.ticker import MaxNLocator
+
+DEJAVU_SANS = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"  # the copy inside matplotlib
+FONT = font_manager.FontProperties(fname=DEJAVU_SANS, size=9)
 COLOUR = "#1f5f8b"
 WIDTH_IN = 6.4
 RC = {
