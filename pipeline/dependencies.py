@@ -79,6 +79,20 @@ def import_closure(*entries: str) -> tuple[Path, ...]:
     return tuple(sorted(p for p in map(module_file, seen) if p is not None))
 
 
+def package_data(code: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Files other than Python that ship inside the packages of `code` (templates, wording), which they read."""
+    found: list[Path] = []
+    for init in (path for path in code if path.name == "__init__.py"):
+        for path in init.parent.rglob("*"):
+            inner = path.relative_to(init.parent).parts
+            in_subpackage = any((init.parent.joinpath(*inner[:n]) / "__init__.py").is_file()
+                                for n in range(1, len(inner)))
+            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in inner \
+                    and not in_subpackage:
+                found.append(path)
+    return tuple(sorted(found))
+
+
 def data_files(root: Path = ROOT) -> tuple[Path, ...]:
     """The data every offline stage reads: Table Schemas, lookup tables, source declarations, params.yaml."""
     files = [*root.glob("schemas/*.json"), *root.glob("sources/lookups/*.csv"), *root.glob("sources/*/source.yml"),
@@ -88,7 +102,8 @@ def data_files(root: Path = ROOT) -> tuple[Path, ...]:
 
 def stage_files(stage: str, root: Path = ROOT) -> tuple[Path, ...]:
     """Code and data a stage's result depends on."""
-    return (*import_closure(*STAGE_ENTRIES[stage]), *(p for p in data_files(root) if p.name != "params.yaml"))
+    code = import_closure(*STAGE_ENTRIES[stage])
+    return (*code, *package_data(code), *(p for p in data_files(root) if p.name != "params.yaml"))
 
 
 def _relative(path: Path) -> str:

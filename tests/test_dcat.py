@@ -502,7 +502,9 @@ def test_ckan_reads_dataset_metadata(graph: Graph, ci: CatalogInput) -> None:
     for theme in graph.objects(dataset, DCAT.theme):
         assert (theme, RDF.type, SKOS.Concept) in graph and graph.value(theme, SKOS.prefLabel)
     assert graph.value(dataset, DCT.conformsTo) == URIRef(f"{BASE}schemas/funding.json")
-    assert graph.value(dataset, DCAT.landingPage) == URIRef(ci.catalog["landing_page"])
+    assert graph.value(dataset, DCAT.landingPage) == URIRef(f"{BASE}index.html#dataset-funding")
+    assert graph.value(dataset, FOAF.page) == URIRef(ci.catalog["landing_page"])
+    assert graph.value(URIRef(f"{BASE}catalog"), FOAF.homepage) == URIRef(f"{BASE}index.html")
     assert graph.value(dataset, DCT.accessRights) == URIRef(f"{AUTHORITY}access-right/PUBLIC")
     provenance = graph.value(dataset, DCT.provenance)
     assert (provenance, RDF.type, DCT.ProvenanceStatement) in graph

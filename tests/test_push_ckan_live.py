@@ -206,7 +206,7 @@ def test_an_oversized_upload_suggests_links_and_links_work(
         for dist in source.distributions:
             resource = _by_key(dataset)[dist.key]
             assert resource["url"] == dist.download_url and resource["url_type"] in ("", None)
-            assert resource["url"].startswith(published.homepage)
+            assert resource["url"].startswith(published.base_url)
     assert _writes(deployment.push(big, "--link-resources")) == 0
 
 

@@ -41,7 +41,7 @@ def test_one_dataset_per_published_table_with_its_files(snapshot_run: Path) -> N
         for dist in dataset.distributions:
             path = snapshot_run / dist.path
             assert file_sha256(path) == dist.sha256 and path.stat().st_size == dist.byte_size
-            assert dist.download_url == published.homepage + dist.path
+            assert dist.download_url == published.base_url + dist.path
         assert dataset.language == "fi"
         assert set(dataset.titles) == set(dataset.descriptions) == {"fi", "sv", "en"}
         assert dataset.licence.see_also == "http://creativecommons.org/licenses/by/4.0/"
@@ -96,7 +96,7 @@ def test_resources_upload_the_files_or_link_them_under_public_base_url(snapshot_
     for up, link, dist in zip(uploaded.resources, linked.resources, dataset.distributions, strict=False):
         assert up.upload == snapshot_run / dist.path and up.fields["hash"] == dist.sha256
         assert link.upload is None and link.fields["url"] == dist.download_url
-        assert link.fields["url"].startswith(published.homepage)
+        assert link.fields["url"].startswith(published.base_url)
         assert up.fields[KEY_FIELD] == link.fields[KEY_FIELD] == dist.key
     landing = uploaded.resources[-1]
     assert landing.upload is None and landing.fields["url"] == dataset.landing_page

@@ -3,8 +3,10 @@
 One dcat:Dataset per table, each with CSV, Parquet, Data Package and validation-report
 distributions. Every URI is built from the public base URL (params.yaml `public_base_url`), so
 the catalogue describes where outputs/ is served, and no node is blank, so the three files are
-byte-stable. Objects are typed explicitly (licence, format, media type, theme, place, ...)
-because harvesters and the DCAT-AP range shapes see no background ontologies.
+byte-stable. The catalogue's foaf:homepage and each dataset's dcat:landingPage are pages of the
+landing site in outputs/ (site/links.py); the source's own start page is each dataset's foaf:page.
+Objects are typed explicitly (licence, format, media type, theme, place, ...) because harvesters
+and the DCAT-AP range shapes see no background ontologies.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from .dcat_vocab import (
     media_type_uri,
 )
 from .model import CatalogInput, PublishedFile, PublishedTable
+from .site.links import landing_page_url
 
 DATA_PACKAGE_SPEC = URIRef("https://specs.frictionlessdata.io/data-package/")
 # Every source so far is a city; a source.yml `publisher.type` (ADMS publisher type code) overrides it.
@@ -335,7 +338,8 @@ def _add_dataset(g: Graph, ci: CatalogInput, shared: _Shared, table: PublishedTa
     g.add((schema, RDF.type, DCT.Standard))
     links = [(DCT.publisher, shared.publisher), (DCAT.contactPoint, shared.contact),
              (DCT.accrualPeriodicity, shared.frequency), (DCT.accessRights, shared.access_rights),
-             (DCT.language, shared.language), (DCAT.landingPage, shared.landing_page),
+             (DCT.language, shared.language), (FOAF.page, shared.landing_page),
+             (DCAT.landingPage, _add_document(g, URIRef(landing_page_url(shared.base, table.name)))),
              *((DCT.provenance, statement) for statement in shared.provenance), (DCT.conformsTo, schema),
              *((DCAT.theme, theme) for theme in shared.themes),
              *((DCT.spatial, place) for place in shared.spatial)]
@@ -377,7 +381,7 @@ def build_catalog(ci: CatalogInput) -> Graph:
     _add_texts(g, catalog, DCT.description,
                require_languages(_setting(ci.catalog, "description"), "catalog.description"))
     g.add((catalog, DCT.publisher, shared.publisher))
-    g.add((catalog, FOAF.homepage, _add_document(g, URIRef(base))))
+    g.add((catalog, FOAF.homepage, _add_document(g, URIRef(landing_page_url(base)))))
     g.add((catalog, DCT.license, shared.licence))
     g.add((catalog, DCAT.themeTaxonomy, DATA_THEME.uri))
     for place in shared.spatial:

@@ -9,7 +9,8 @@ from typing import Any, BinaryIO
 from .model import PublishedFile
 
 TYPES = {".csv": ("text/csv", "CSV"), ".parquet": ("application/vnd.apache.parquet", "PARQUET"),
-         ".json": ("application/json", "JSON")}
+         ".json": ("application/json", "JSON"), ".ttl": ("text/turtle", "RDF_TURTLE"),
+         ".rdf": ("application/rdf+xml", "RDF_XML"), ".jsonld": ("application/ld+json", "JSON_LD")}
 
 
 def sha256_file(path: Path) -> str:

@@ -27,6 +27,7 @@ from .dcat import write_catalog
 from .files import FileFacts
 from .model import CatalogInput, PublishedTable
 from .reuse import Reuse, fingerprint
+from .site.build import write_site
 from .tables_out import Part, write_file
 
 REPORT = "reports/validation.json"
@@ -119,7 +120,9 @@ def write_outputs(staged: Path, validated: Validated, sources: tuple[Source, ...
     write_json(validated.report, staged / REPORT)
     package = datapackage([load_schema(n) for n in TABLES], rows, files, sources, params.get("catalog", {}))
     write_json(package, staged / "datapackage.json")
-    write_catalog(_catalog_input(files, dates.result(), rows, sources, params), staged / "dcat")
+    catalog = _catalog_input(files, dates.result(), rows, sources, params)
+    write_catalog(catalog, staged / "dcat")
+    write_site(staged, catalog, files)  # last: its pages list the checksums of every file above
     return files
 
 

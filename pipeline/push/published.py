@@ -104,7 +104,7 @@ class Published:
 
     out_dir: Path
     catalog_uri: str
-    homepage: str  # the catalogue's foaf:homepage: where outputs/ is served (public_base_url)
+    base_url: str  # where outputs/ is served: the folder of the catalogue's foaf:homepage (its landing page)
     datasets: tuple[PublishedDataset, ...]
 
 
@@ -239,9 +239,10 @@ def read_published(out_dir: Path) -> Published:
     if not isinstance(catalog, URIRef):
         raise UserError(f"{ttl} has no dcat:Catalog")
     homepage = _one(g, catalog, FOAF.homepage)
-    datasets = tuple(sorted((_dataset(g, d, homepage) for d in g.objects(catalog, DCAT.dataset)
+    served = homepage[: homepage.rfind("/") + 1]  # the landing page sits at the top of the served outputs/
+    datasets = tuple(sorted((_dataset(g, d, served) for d in g.objects(catalog, DCAT.dataset)
                              if isinstance(d, URIRef)), key=lambda d: d.identifier))
-    published = Published(out_dir, str(catalog), homepage, datasets)
+    published = Published(out_dir, str(catalog), served, datasets)
     check_files(published)
     check_datapackage(published)
     return published
