@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from .validate.stage import Segment, Validated, combine, validate, validated_tab
 
 Log = Callable[[str], None]
 CACHE_LOCK = ".lock"  # in the cache folder: held by a run using its segments
+CONTACT_NAMES = "contact-names.json"  # in build/tables: the names read from each card, for the exit guard
 PUBLISHED_RECORD = "published.json"  # in the cache folder: what the last publish wrote, to link unchanged files
 
 
@@ -113,18 +115,22 @@ class Stages:
 
     def normalise(self) -> dict:
         started = time.perf_counter()
-        tables = normalise_file(self.build_dir / "records.jsonl", self.source, workers_for(self.params["workers"]))
+        tables, names = normalise_file(self.build_dir / "records.jsonl", self.source,
+                                       workers_for(self.params["workers"]))
         write_tables(tables, self.build_dir / "tables")
+        write_json(names, self.build_dir / "tables" / CONTACT_NAMES)
         self._timed("normalise", started, f"{tables['projects'].num_rows} projects, "
                                           f"{tables['funding'].num_rows} funding rows")
         return tables
 
     def validate(self, tables: dict | None = None, keep_files: bool = True) -> Validated:
         started = time.perf_counter()
+        names = None
         if tables is None:
             folder = self.build_dir / "tables"
             tables = {name: read_parquet(folder / f"{name}.parquet") for name in TABLE_FILES}
-        validated = validate(tables, self.source)
+            names = json.loads((folder / CONTACT_NAMES).read_text(encoding="utf-8"))
+        validated = validate(tables, self.source, names)
         if keep_files:
             folder = self.build_dir / "validated"
             write_tables(validated.tables, folder)

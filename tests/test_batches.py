@@ -68,11 +68,12 @@ def test_fused_path_equals_the_staged_commands(tmp_path: Path, source) -> None:
     generate(cards, 400, seed=3)
     inputs = collect_inputs([cards])
     extract(inputs, source, tmp_path / "records.jsonl", workers=2, cache_dir="off")
-    staged = normalise_file(tmp_path / "records.jsonl", source, workers=1)
+    staged, names = normalise_file(tmp_path / "records.jsonl", source, workers=1)
     with card_segments(inputs, source, workers=2, cache_dir=None) as fused:
         assert len(fused.segments) > 1
         for name in staged:
             assert fused.normalised(name).to_pylist() == staged[name].to_pylist(), name
+        assert {pid: found for s in fused.segments for pid, found in s.check.contact_names.items()} == names
 
 
 def test_unchanged_card_files_are_not_read_again(tmp_path: Path, source, monkeypatch) -> None:

@@ -11,6 +11,8 @@ import pyarrow as pa
 from ..extract.record import CardRecord
 from ..extract.stage import record_from_line
 from ..findings import Finding
+from ..guard.cells import CardContacts, guard_tables
+from ..guard.personal_data import policy_of
 from ..parallel import bounded_map, process_pool
 from ..sources import Source
 from ..tables import sort_table, to_arrow, write_parquet
@@ -32,6 +34,11 @@ class Tables:
     funding: list[dict] = field(default_factory=list)
     organisations: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
+    cards: dict[str, CardContacts] = field(default_factory=dict)  # by project id: its input and contact names
+
+    def contact_names(self) -> dict[str, list[str]]:
+        """The contact names read from each card, by project id (for the guard's pass over every card)."""
+        return {pid: list(people.names) for pid, people in self.cards.items() if people.names}
 
 
 def finding_row(card_id: str, card: str, finding: Finding) -> dict:
@@ -53,6 +60,7 @@ def normalise_record(record: CardRecord, source: Source, tables: Tables) -> None
     tables.organisations.extend(organisation_rows(record))
     for finding in [*record.findings, *funding.findings, *findings]:
         tables.findings.append(finding_row(record.project_id, record.card, finding))
+    tables.cards[record.project_id] = CardContacts(record.card, tuple(c.name for c in record.contacts if c.name))
 
 
 def normalise(records: Iterable[CardRecord], source: Source) -> Tables:
@@ -68,13 +76,27 @@ def arrow_tables(tables: Tables) -> dict[str, pa.Table]:
     return {name: to_arrow(SCHEMA_OF[name], getattr(tables, name)) for name in TABLE_FILES}
 
 
-def _normalise_lines(job: tuple[list[bytes], Source]) -> dict[str, pa.Table]:
-    """One batch of records.jsonl lines to Arrow tables (runs in a worker process)."""
+def guarded_tables(tables: Tables, source: Source) -> dict[str, pa.Table]:
+    """Typed Arrow tables with every card text masked under the source's personal-data policy and cut to fit a
+    spreadsheet cell, a finding for each (the exit guard's first pass, see pipeline/guard/cells.py)."""
+    arrow, found = guard_tables(arrow_tables(tables), SCHEMA_OF, policy_of(source), tables.cards)
+    if not found:
+        return arrow
+    rows = to_arrow("quality", [finding_row(card_id, card, finding) for card_id, card, finding in found])
+    both = pa.concat_tables([arrow["findings"], rows.cast(arrow["findings"].schema)]).unify_dictionaries()
+    return {**arrow, "findings": sort_table("quality", both.combine_chunks())}
+
+
+Normalised = tuple[dict[str, pa.Table], dict[str, list[str]]]  # the tables, and contact names by project id
+
+
+def _normalise_lines(job: tuple[list[bytes], Source]) -> Normalised:
+    """One batch of records.jsonl lines to guarded Arrow tables and its cards' contact names (in a worker)."""
     lines, source = job
     tables = Tables()
     for line in lines:
         normalise_record(record_from_line(line), source, tables)
-    return arrow_tables(tables)
+    return guarded_tables(tables, source), tables.contact_names()
 
 
 def _batches(path: Path, size: int) -> Iterator[list[bytes]]:
@@ -89,22 +111,24 @@ def _batches(path: Path, size: int) -> Iterator[list[bytes]]:
         yield batch
 
 
-def normalise_file(path: Path, source: Source, workers: int = 1, batch: int = BATCH_RECORDS) -> dict[str, pa.Table]:
-    """records.jsonl to typed tables, batch by batch (across processes when there are several batches).
+def normalise_file(path: Path, source: Source, workers: int = 1, batch: int = BATCH_RECORDS) -> Normalised:
+    """records.jsonl to typed, guarded tables batch by batch (across processes when there are several batches),
+    and the contact names read from each card.
 
     Rows become Arrow columns per batch, so memory holds the tables, not millions of row dicts.
     """
     jobs = ((lines, source) for lines in _batches(path, batch))
-    parts: list[dict[str, pa.Table]] = []
+    parts: list[Normalised] = []
     if workers <= 1 or path.stat().st_size < PARALLEL_MIN_BYTES:
         parts = [_normalise_lines(job) for job in jobs]
     else:
         with process_pool(workers) as pool:
             parts = list(bounded_map(pool, _normalise_lines, jobs, window=2 * workers))
+    names = {pid: found for _, part in parts for pid, found in part.items()}
     if not parts:
-        return arrow_tables(Tables())
-    return {name: sort_table(SCHEMA_OF[name], pa.concat_tables([p[name] for p in parts]).unify_dictionaries())
-            for name in TABLE_FILES}
+        return arrow_tables(Tables()), names
+    return {name: sort_table(SCHEMA_OF[name], pa.concat_tables([p[name] for p, _ in parts]).unify_dictionaries())
+            for name in TABLE_FILES}, names
 
 
 def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:

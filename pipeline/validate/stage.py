@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..guard.known_names import mask_known_names
+from ..guard.personal_data import policy_of
 from ..normalise.stage import finding_row
 from ..schema import load_schema
 from ..sources import Source
@@ -39,9 +41,9 @@ class Segment:
         return kept(table if columns is None else table.select(columns), self.check.keep[name] if self.check else None)
 
 
-def in_memory(tables: dict[str, pa.Table]) -> Segment:
+def in_memory(tables: dict[str, pa.Table], contact_names: dict[str, list[str]] | None = None) -> Segment:
     """Whole tables as one segment (the staged `validate` command, tests)."""
-    return Segment(tables.__getitem__, check_segment(tables))
+    return Segment(tables.__getitem__, check_segment(tables, contact_names))
 
 
 def validated_tables(tables: dict[str, pa.Table], report: dict) -> Validated:
@@ -125,7 +127,9 @@ def _task(name: str, rows: int, errors: list[SchemaError]) -> dict:
 
 
 def combine(segments: list[Segment], source: Source) -> Validated:
-    """The segments' checks plus what needs the whole dataset: assertions, the quality table, the report."""
+    """The segments' checks plus what needs the whole dataset: the contact names of every card masked
+    (guard/known_names.py), assertions, the quality table, the report."""
+    segments = mask_known_names(segments, policy_of(source))
     rows = {name: sum(s.check.published_rows[name] for s in segments) for name in PUBLISHED_TABLES}
     published = pa.concat_tables([s.published("projects", ["project_id"]) for s in segments]
                                  ).column("project_id").combine_chunks() if segments else pa.array([], pa.string())
@@ -144,6 +148,8 @@ def combine(segments: list[Segment], source: Source) -> Validated:
     return Validated(segments, quality, report, quarantined, rows)
 
 
-def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
-    """Validate whole normalised tables; returns what to publish and a Frictionless-style report."""
-    return combine([in_memory(tables)], source)
+def validate(tables: dict[str, pa.Table], source: Source, contact_names: dict[str, list[str]] | None = None
+             ) -> Validated:
+    """Validate whole normalised tables (and the contact names read from their cards); returns what to publish
+    and a Frictionless-style report."""
+    return combine([in_memory(tables, contact_names)], source)
