@@ -5,7 +5,7 @@ The reported page (a contact line the parser read as an implementer, the person'
 label) and a name read from one card written in another are run through `hankedata run`; the
 staged commands publish the same bytes. A hypothesis property feeds names, e-mail addresses and
 phone numbers into every field of generated cards and finds none of them in any published file.
-Role addresses listed in source.yml stay.
+Role addresses listed in source.yml stay; the catalogue refuses what it would otherwise publish.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ from hypothesis import strategies as st
 from pipeline.batches import cut_after, plan_batches
 from pipeline.cli import main
 from pipeline.extract.inputs import collect_inputs
+from pipeline.sources import SOURCES_DIR
 
+SOURCE_KEY = "oulu-hanketietokanta"
 PROLOG = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
 ISSUE_CONTACT = "Hankepäällikkö Etu Suku. Sähköposti: etunimi.sukunimi(at)ouka.fi."
 STAGED = (["extract"], ["normalise"], ["validate"], ["publish"])
@@ -138,6 +140,48 @@ def test_role_addresses_listed_in_source_yml_are_published(tmp_path: Path) -> No
     shown = csv_rows(out / "csv" / "projects.csv")[0]["summary"]
     assert shown.startswith("Palaute: palaute@ouka.fi tai PALAUTE(at)ouka.fi; hankkeesta [sähköposti poistettu].")
     assert _guard_findings(out) == {("oulu-p", "projects.summary", "email")}
+
+
+def _sources_without_public_addresses(folder: Path) -> Path:
+    sources = folder / "sources"
+    shutil.copytree(SOURCES_DIR / SOURCE_KEY, sources / SOURCE_KEY, ignore=shutil.ignore_patterns("snapshot"))
+    declaration = sources / SOURCE_KEY / "source.yml"
+    text, count = re.subn(r"(?m)^public_addresses: .*$", "public_addresses: []",
+                          declaration.read_text(encoding="utf-8"))
+    assert count == 1
+    declaration.write_text(text, encoding="utf-8")
+    return sources
+
+
+def test_the_catalogue_refuses_an_address_not_listed_and_keeps_the_last_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("run", "--quiet", "--out", out).returncode == 0
+    before = tree_hashes(out)
+    sources = _sources_without_public_addresses(tmp_path)
+    done = run_cli("run", "--quiet", "--input", SNAPSHOT, "--out", out, "--sources-dir", sources)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "personal data" in done.stderr and "public_addresses" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert tree_hashes(out) == before
+
+
+def test_the_catalogue_refuses_a_phone_number_in_its_text(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    text = (SNAPSHOT.parent.parent.parent / "params.yaml").read_text(encoding="utf-8")
+    params.write_text(text.replace("    en: Tables compiled", "    en: Call 040 123 4567. Tables compiled", 1),
+                      encoding="utf-8")
+    done = run_cli("run", "--quiet", "--out", tmp_path / "out", "--params", params)
+    assert done.returncode == 2 and "phone" in done.stderr and "description" in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_public_addresses_must_be_addresses(tmp_path: Path) -> None:
+    sources = _sources_without_public_addresses(tmp_path)
+    declaration = sources / SOURCE_KEY / "source.yml"
+    declaration.write_text(declaration.read_text(encoding="utf-8").replace(
+        "public_addresses: []", "public_addresses: [palaute at ouka]"), encoding="utf-8")
+    done = run_cli("run", "--quiet", "--input", SNAPSHOT, "--out", tmp_path / "out", "--sources-dir", sources)
+    assert done.returncode == 2 and "public_addresses" in done.stderr and "Traceback" not in done.stderr
 
 
 # --- the property: names, e-mails and phones in every field of generated cards --------------------------

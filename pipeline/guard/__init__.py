@@ -3,5 +3,6 @@
 personal_data.py finds and masks personal data in a text; cell_limit.py cuts text a spreadsheet
 cannot hold; cells.py applies both to a batch's tables where cards become tables; known_names.py
 masks, once every card is read, the contact names read from any card (name_index.py says which
-segments may hold one).
+segments may hold one); catalogue.py refuses a catalogue that would publish personal data.
+See docs/personal-data.md.
 """

@@ -19,6 +19,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from ..errors import ConfigError
+from ..guard.catalogue import refuse_personal_data
+from ..guard.personal_data import policy_of
 from ..sources import Source
 from .dcat_serialise import to_jsonld, to_rdfxml, to_turtle
 from .dcat_text import (
@@ -381,8 +383,10 @@ def build_catalog(ci: CatalogInput) -> Graph:
 
 
 def write_catalog(ci: CatalogInput, dcat_dir: Path) -> list[Path]:
-    """Write catalog.ttl, catalog.rdf and catalog.jsonld (the same graph) into dcat_dir."""
+    """Write catalog.ttl, catalog.rdf and catalog.jsonld (the same graph) into dcat_dir; a ConfigError when its
+    text would publish personal data (see guard/catalogue.py)."""
     graph = build_catalog(ci)
+    refuse_personal_data(graph, policy_of(ci.source))
     dcat_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, serialise in zip(CATALOG_FILES, (to_turtle, to_rdfxml, to_jsonld), strict=True):
