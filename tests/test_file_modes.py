@@ -7,6 +7,7 @@ whatever the umask, through `run` and through the staged commands, the output fo
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.file_stat import file_stat
+from pipeline.runner import PUBLISHED_RECORD
 
 STAGED = (["extract"], ["normalise"], ["validate"], ["publish"])
 
@@ -60,3 +63,21 @@ def test_every_published_file_and_folder_is_readable_by_all(how: str, mask: int,
     assert {path: oct(modes[path]) for path in folders if modes[path] != folder_mode} == {}
     assert {path: oct(modes[path]) for path in files if modes[path] != file_mode} == {}
     assert not list(tmp_path.glob(".out.staging-*")), "no staging folder is left behind"
+
+
+def test_a_file_linked_from_private_outputs_is_opened_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs written before this guarantee were private; a file linked from them into the next run is opened up."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    monkeypatch.setenv("HANKEDATA_CACHE_DIR", str(cache))
+    assert main(["run", "--quiet", "--out", str(out)]) == 0
+    linked = out / "csv" / "funding.csv"
+    linked.chmod(0o600)
+    record = cache / PUBLISHED_RECORD
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["files"]["csv/funding.csv"]["stat"] = file_stat(linked)  # as if it had been written private
+    record.write_text(json.dumps(data), encoding="utf-8")
+    inode = linked.stat().st_ino
+    with umask(0o022):
+        assert main(["run", "--quiet", "--out", str(out)]) == 0
+    assert linked.stat().st_ino == inode, "the file was linked, not written again"
+    assert oct(stat.S_IMODE(linked.stat().st_mode)) == oct(0o644)
