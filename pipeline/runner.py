@@ -144,7 +144,8 @@ class Stages:
             if not (folder / REPORT_FILE).is_file():
                 raise UserError(f"no validation results in {folder}/: run `hankedata validate` first")
             report = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
-            validated = validated_from(self._stored_segments(), read_parquet(folder / "quality.parquet"), report)
+            validated = validated_from(self._stored_segments(), self.sources, read_parquet(folder / "quality.parquet"),
+                                       report)
             self._count(validated)
         cache = self._cache()  # the record must outlive the run's build folder, which `run` makes temporary
         publish(validated, tuple(self.sources), self.params, out_dir, cache / PUBLISHED_RECORD if cache else None)

@@ -125,6 +125,12 @@ def load_table(folder: Path, name: str, table: str) -> pa.Table:
     return _read_arrow(_arrow_file(folder, name, table))
 
 
+def load_stored_names(folder: Path, name: str) -> dict[str, list[str]]:
+    """The contact names read from a stored segment's cards, by project id."""
+    stored = json.loads(segment_files(folder, name)["check"].read_text(encoding="utf-8"))
+    return stored["check"]["contact_names"]
+
+
 def load_segment(folder: Path, name: str) -> Segment:
     """A stored segment: its tables (loaded when used), its check and its rendered CSV lines."""
     files = segment_files(folder, name)

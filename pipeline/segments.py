@@ -36,7 +36,7 @@ from pipeline.core.parallel import bounded_map, process_pool
 from pipeline.core.schema import load_schema
 from pipeline.core.sources import Source
 from pipeline.core.tables import relaxed, sort_table
-from pipeline.normalise.records import SCHEMA_OF, TABLE_FILES, Tables, arrow_tables, normalise_record
+from pipeline.normalise.records import SCHEMA_OF, TABLE_FILES, Normalised, Tables, guarded_tables, normalise_record
 from pipeline.parse.dedupe import merge_duplicates
 from pipeline.parse.inputs import CardInput
 from pipeline.parse.read import card_bytes, records_from
@@ -48,6 +48,7 @@ from .dependencies import stage_files
 from .segment_store import (
     Stored,
     load_segment,
+    load_stored_names,
     load_tables,
     mark_used,
     prune,
@@ -150,27 +151,30 @@ def _segment_name(plan: SegmentPlan) -> str:
     return hashlib.sha256(json.dumps([plan.fingerprint, ids]).encode()).hexdigest()
 
 
-def _normalised(plan: SegmentPlan, contents: dict[int, bytes | str], only: set[str] | None) -> dict[str, pa.Table]:
-    """Parse, merge and normalise the plan's cards (only those of the project ids in `only`, if given)."""
+def _normalised(plan: SegmentPlan, contents: dict[int, bytes | str], only: set[str] | None) -> Normalised:
+    """Parse, merge and normalise the plan's cards (only those of the project ids in `only`, if given): the
+    guarded tables and the contact names read from each card."""
     source = plan.source
     records = [record for i, inp in enumerate(plan.inputs) if only is None or _project_id(plan, inp) in only
                for record in records_from(inp, contents[i] if i in contents else card_bytes(inp), source)]
     rows = Tables()
     for record in merge_duplicates(records, source):
         normalise_record(record, source, rows)
-    return arrow_tables(rows)
+    return guarded_tables(rows, source), rows.contact_names()
 
 
-def _merge(kept_tables: dict[str, pa.Table], fresh: dict[str, pa.Table], unchanged: set[str]) -> dict[str, pa.Table]:
-    """Stored rows of unchanged projects plus the fresh rows of changed ones, sorted again."""
+def _merge(kept: Normalised, fresh: Normalised, unchanged: set[str]) -> Normalised:
+    """Stored rows and names of unchanged projects plus the fresh ones of changed projects, sorted again."""
     keep = pa.array(sorted(unchanged), pa.string())
+    (kept_tables, kept_names), (fresh_tables, fresh_names) = kept, fresh
     out = {}
     for table in TABLE_FILES:
         key_column = "card_id" if table == "findings" else "project_id"
         old = kept_tables[table].filter(pc.is_in(kept_tables[table].column(key_column), value_set=keep))
-        both = pa.concat_tables([old, fresh[table].cast(old.schema)]).unify_dictionaries().combine_chunks()
+        both = pa.concat_tables([old, fresh_tables[table].cast(old.schema)]).unify_dictionaries().combine_chunks()
         out[table] = sort_table(SCHEMA_OF[table], both)
-    return out
+    names = {pid: found for pid, found in kept_names.items() if pid in unchanged} | fresh_names
+    return out, dict(sorted(names.items()))
 
 
 @dataclass(frozen=True)
@@ -226,11 +230,22 @@ def make_segment(plan: SegmentPlan) -> SegmentResult:
     if stored is not None and not changed:  # files touched but unchanged: record their new stat
         record_stored(folder, name, now)
         return _kept(folder, name, len(plan.inputs))
-    fresh = _normalised(plan, looked.contents, changed if stored is not None else None)
-    tables = fresh if stored is None else _merge(load_tables(folder, name), fresh, set(keys) - changed)
-    store_segment(folder, name, now, tables, check_segment(tables), plan.fingerprint)
+    previous = _stored_part(folder, name) if stored is not None else None
+    if previous is None:
+        changed = set(keys)
+    fresh = _normalised(plan, looked.contents, changed if previous is not None else None)
+    tables, names = fresh if previous is None else _merge(previous, fresh, set(keys) - changed)
+    store_segment(folder, name, now, tables, check_segment(tables, names), plan.fingerprint)
     parsed = sum(1 for inp in plan.inputs if _project_id(plan, inp) in changed)
     return SegmentResult(name, len(plan.inputs), parsed)
+
+
+def _stored_part(folder: Path, name: str) -> Normalised | None:
+    """A stored segment's tables and contact names, or None when they cannot be read (every card is parsed then)."""
+    try:
+        return load_tables(folder, name), load_stored_names(folder, name)
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
 
 
 def _kept(folder: Path, name: str, cards: int) -> SegmentResult:

@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 REPO = Path(__file__).resolve().parent.parent
 SNAPSHOT = REPO / "sources" / "oulu-hanketietokanta" / "snapshot"
 FOOTER = "© Oulun kaupunki - Oulun kehittämishankkeet - Hanketietokanta - palaute@ouka.fi"
@@ -36,15 +38,17 @@ def sample_texts() -> list[str]:
 
 def full_card(name: str = "Testihanke", summary: str = "Hankkeen tiivistelmä.", funder: str = "Oulun kaupunki",
               contacts: str = "Hankepäällikkö, Oulun kaupunki", start: str = "1.1.2015", end: str = "31.12.2017",
-              table: str | None = None) -> str:
+              table: str | None = None, *, project_type: str = "Oulun kaupungin hanke", portfolio: str = "Muut",
+              status: str = "Päättynyt", implementer: str = "BusinessOulu", attachments: str = "") -> str:
     """A complete card in the text rendering's layout, with every field given."""
     table = table if table is not None else funding_table(("100 000", "50 000", "150 000"))
     return "\n".join([
         "Oulun kaupungin kehittämissalkut - hanketietokanta", "", name, "*", " ",
-        f"Hankkeen nimi   {name}", "Hanketyyppi   Oulun kaupungin hanke", "Salkku   Muut ", "Tiivistelmä  ", "",
-        summary, "", table, "", "Käsittelyvaihe   Päättynyt", f"Aloittamispvm   {start}",
-        f"Päättymispvm   {end}", "Rahoittajat  ", funder, "Toteuttajat  ", "BusinessOulu",
-        f"Yhteyshenkilöt   {contacts}", "Liitteet  ", "Logot    ", "*", FOOTER, "",
+        f"Hankkeen nimi   {name}", f"Hanketyyppi   {project_type}", f"Salkku   {portfolio} ", "Tiivistelmä  ", "",
+        summary, "", table, "", f"Käsittelyvaihe   {status}", f"Aloittamispvm   {start}",
+        f"Päättymispvm   {end}", "Rahoittajat  ", funder, "Toteuttajat  ", implementer,
+        f"Yhteyshenkilöt   {contacts}", f"Liitteet   {attachments}" if attachments else "Liitteet  ", "Logot    ",
+        "*", FOOTER, "",
     ])
 
 
@@ -240,6 +244,18 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     """sha256 of every file under folder, by POSIX path relative to it."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def published_text(out: Path) -> dict[str, str]:
+    """Every published file as text: CSV, JSON and DCAT as written, Parquet as all its values."""
+    texts = {}
+    for path in sorted(out.rglob("*")):
+        if path.suffix == ".parquet":
+            table = pq.read_table(path)
+            texts[path.name] = "\n".join(str(v) for column in table.columns for v in column.to_pylist())
+        elif path.is_file():
+            texts[path.name] = path.read_text(encoding="utf-8")
+    return texts
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:

@@ -16,7 +16,16 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from corpus import FORMULA_STARTS, PERSONAL_CONTACT, card_html, csv_rows, full_card, funding_table, run_cli
+from corpus import (
+    FORMULA_STARTS,
+    PERSONAL_CONTACT,
+    card_html,
+    csv_rows,
+    full_card,
+    funding_table,
+    published_text,
+    run_cli,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,18 +45,6 @@ SOURCE_KEY = "oulu-hanketietokanta"
 # Card text: one line, no NUL, no line or paragraph separators, no surrogates.
 _LINE_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=25)
 _RISKY = st.builds(lambda start, rest: start + rest, st.sampled_from(FORMULA_STARTS), _LINE_TEXT)
-
-
-def _published_text(out: Path) -> dict[str, str]:
-    """Every published file as text: CSV, JSON and DCAT as written, Parquet as all its values."""
-    texts = {}
-    for path in sorted(out.rglob("*")):
-        if path.suffix == ".parquet":
-            table = pq.read_table(path)
-            texts[path.name] = "\n".join(str(v) for column in table.columns for v in column.to_pylist())
-        elif path.is_file():
-            texts[path.name] = path.read_text(encoding="utf-8")
-    return texts
 
 
 def _is_text(kind: pa.DataType) -> bool:
@@ -107,13 +104,13 @@ def _contact_cards() -> dict[str, bytes]:
 
 def _leaks(out: Path, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
     """(file, personal value) for every personal value of the given kinds found in a published file."""
-    return [(name, value) for name, text in _published_text(out).items()
+    return [(name, value) for name, text in published_text(out).items()
             for kind in kinds for value in PERSONAL[kind] if value in text]
 
 
 def test_default_policy_publishes_no_names_phones_or_emails(tmp_path: Path) -> None:
     out = _run(_contact_cards(), tmp_path)
-    published = _published_text(out)
+    published = published_text(out)
     assert {"projects.csv", "projects.parquet", "datapackage.json", "catalog.ttl", "catalog.rdf",
             "catalog.jsonld", "validation.json", "quality.csv"} <= set(published)
     assert _leaks(out, ("names", "phones", "emails")) == []

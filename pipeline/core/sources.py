@@ -17,7 +17,7 @@ SOURCES_DIR = ROOT / "sources"
 SOURCE_KEYS = frozenset({
     "key", "id_prefix", "title", "publisher", "language", "licence", "parser", "layout", "page_url", "hosts",
     "discover", "fetch", "expect", "publish_contact_names", "publish_contact_phones", "publish_contact_emails",
-    "inputs",
+    "inputs", "public_addresses",
 })
 
 
@@ -53,6 +53,7 @@ class Source:
     publish_contact_names: bool = False
     publish_contact_phones: bool = False
     publish_contact_emails: bool = False
+    public_addresses: tuple[str, ...] = ()  # role addresses the publisher chose to publish (lower case)
     directory: Path = SOURCES_DIR
 
     @property
@@ -94,6 +95,18 @@ def _strings(data: dict, key: str, where: Path, required: bool = False) -> list[
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: '{key}' must be a list of strings, got {value!r}"[:300])
     return value
+
+
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _addresses(data: dict, where: Path) -> tuple[str, ...]:
+    """public_addresses: e-mail addresses the publisher chose to publish, which the personal-data guard keeps."""
+    addresses = _strings(data, "public_addresses", where)
+    for address in addresses:
+        if not _ADDRESS.fullmatch(address.strip()):
+            raise ConfigError(f"{where}: 'public_addresses' must list e-mail addresses, got {address!r}"[:300])
+    return tuple(sorted({address.strip().casefold() for address in addresses}))
 
 
 def _expect(data: dict, where: Path) -> dict[str, Any]:
@@ -167,6 +180,7 @@ def load_source(path: Path) -> Source:
         publish_contact_names=bool(data.get("publish_contact_names", False)),
         publish_contact_phones=bool(data.get("publish_contact_phones", False)),
         publish_contact_emails=bool(data.get("publish_contact_emails", False)),
+        public_addresses=_addresses(data, path),
         directory=path.parent,
     )
 

@@ -22,6 +22,8 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from pipeline.core.errors import ConfigError
 from pipeline.core.sources import Source
+from pipeline.guard.catalogue import refuse_personal_data
+from pipeline.guard.personal_data import policy_of
 
 from .dcat_serialise import to_jsonld, to_rdfxml, to_turtle
 from .dcat_text import (
@@ -396,8 +398,11 @@ def build_catalog(ci: CatalogInput) -> Graph:
 
 
 def write_catalog(ci: CatalogInput, dcat_dir: Path) -> list[Path]:
-    """Write catalog.ttl, catalog.rdf and catalog.jsonld (the same graph) into dcat_dir."""
+    """Write catalog.ttl, catalog.rdf and catalog.jsonld (the same graph) into dcat_dir; a ConfigError when its
+    text would publish personal data (see guard/catalogue.py)."""
     graph = build_catalog(ci)
+    for source in ci.sources:  # each source's policy and public addresses
+        refuse_personal_data(graph, policy_of(source))
     dcat_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, serialise in zip(CATALOG_FILES, (to_turtle, to_rdfxml, to_jsonld), strict=True):

@@ -26,6 +26,7 @@ from .datapackage import datapackage, write_json
 from .dcat import write_catalog
 from .files import FileFacts
 from .model import CatalogInput, PublishedTable
+from .modes import open_up
 from .reuse import Reuse, fingerprint
 from .site.build import write_site
 from .tables_out import Part, write_file
@@ -128,7 +129,7 @@ def write_outputs(staged: Path, validated: Validated, sources: tuple[Source, ...
 
 def publish(validated: Validated, sources: tuple[Source, ...], params: dict, out_dir: Path,
             record: Path | None = None) -> None:
-    """Build outputs in a staging folder beside out_dir, then swap it in atomically.
+    """Build outputs in a staging folder beside out_dir, open it up for reading by all, then swap it in atomically.
 
     With a `record` file, table files whose rows are unchanged since the last publish to out_dir are
     linked, not written again (see reuse.py).
@@ -138,6 +139,7 @@ def publish(validated: Validated, sources: tuple[Source, ...], params: dict, out
     staged = staging_folder(out_dir)
     try:
         files = write_outputs(staged, validated, sources, params, reuse)
+        open_up(staged)
         swap_in_folder(staged, out_dir)
     finally:
         if staged.exists():

@@ -20,12 +20,11 @@ import pyarrow.csv as pacsv
 from pipeline.core.atomic import atomic_writer
 from pipeline.core.schema import load_schema
 from pipeline.core.tables import PARQUET_ROW_GROUP, decoded, relaxed, write_parquet_to
+from pipeline.guard.cell_limit import FORMULA_GUARD, FORMULA_START
 
 from .files import Hashed, file_facts
 from .model import PublishedFile
 
-FORMULA_START = r"^[=+\-@\t\r]"
-FORMULA_GUARD = "'"
 CSV_EOL = "\r\n"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 COPY_BLOCK = 1 << 20

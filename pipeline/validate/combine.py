@@ -19,9 +19,11 @@ from pipeline.core.findings import finding_row
 from pipeline.core.schema import load_schema
 from pipeline.core.sources import Source
 from pipeline.core.tables import decoded, to_arrow
+from pipeline.guard.personal_data import policy_of
 
 from .constraints import SchemaError, check_foreign_keys, check_table
 from .dataset import count_assertions, fill_rate_assertions
+from .known_names import mask_known_names
 from .segment import PUBLISHED_TABLES, SegmentCheck, check_segment, kept
 
 
@@ -42,9 +44,9 @@ class Segment:
         return kept(table if columns is None else table.select(columns), self.check.keep[name])
 
 
-def in_memory(tables: dict[str, pa.Table]) -> Segment:
+def in_memory(tables: dict[str, pa.Table], contact_names: dict[str, list[str]] | None = None) -> Segment:
     """Whole tables as one segment (the staged `validate` command, tests)."""
-    return Segment(tables.__getitem__, check_segment(tables))
+    return Segment(tables.__getitem__, check_segment(tables, contact_names))
 
 
 @dataclass
@@ -122,14 +124,28 @@ def _task(name: str, rows: int, errors: list[SchemaError]) -> dict:
             "errors": [e.to_dict() for e in errors]}
 
 
-def validated_from(segments: list[Segment], quality: pa.Table, report: dict) -> Validated:
-    """What `combine` gave, put back together from the segments and what the staged validate command wrote."""
+def validated_from(segments: list[Segment], sources: list[Source], quality: pa.Table, report: dict) -> Validated:
+    """What `combine` gave, put back together from the stored segments (their contact names masked again, as
+    combine masks them) and the quality table and report the staged validate command wrote."""
+    segments = _names_masked(segments, sources)
     rows = {name: sum(s.check.published_rows[name] for s in segments) for name in PUBLISHED_TABLES}
     return Validated(segments, quality, report, report["quarantined"], {**rows, "quality": quality.num_rows})
 
 
+def _names_masked(segments: list[Segment], sources: list[Source]) -> list[Segment]:
+    """Each source's segments with the contact names read from any of its cards masked under its policy
+    (known_names.py), in the order given."""
+    masked: dict[int, Segment] = {}
+    for source in sources:
+        own = [i for i, s in enumerate(segments) if s.source in ("", source.key)]
+        masked.update(zip(own, mask_known_names([segments[i] for i in own], policy_of(source)), strict=True))
+    return [masked.get(i, segment) for i, segment in enumerate(segments)]
+
+
 def combine(segments: list[Segment], sources: list[Source]) -> Validated:
-    """The segments' checks plus what needs the whole dataset: assertions, the quality table, the report."""
+    """The segments' checks plus what needs the whole dataset: the contact names of every card masked
+    (known_names.py), assertions, the quality table, the report."""
+    segments = _names_masked(segments, sources)
     rows = {name: sum(s.check.published_rows[name] for s in segments) for name in PUBLISHED_TABLES}
     published = pa.concat_tables([s.published("projects", ["project_id"]) for s in segments]
                                  ).column("project_id").combine_chunks() if segments else pa.array([], pa.string())
@@ -148,6 +164,8 @@ def combine(segments: list[Segment], sources: list[Source]) -> Validated:
     return Validated(segments, quality, report, quarantined, rows)
 
 
-def validate(tables: dict[str, pa.Table], source: Source) -> Validated:
-    """Validate whole normalised tables of one source as one segment (tests, small inputs)."""
-    return combine([in_memory(tables)], [source])
+def validate(tables: dict[str, pa.Table], source: Source, contact_names: dict[str, list[str]] | None = None
+             ) -> Validated:
+    """Validate whole normalised tables of one source as one segment (tests, small inputs), with the contact
+    names read from their cards."""
+    return combine([in_memory(tables, contact_names)], [source])

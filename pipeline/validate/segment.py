@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from pipeline.core.findings import Finding, finding_row
 from pipeline.core.schema import load_schema
 from pipeline.core.tables import empty, to_arrow
+from pipeline.guard.name_index import segment_keys
 
 from .constraints import SchemaError, check_foreign_keys, check_table
 from .rules import business_rules
@@ -38,6 +39,8 @@ class SegmentCheck:
     findings: pa.Table  # every finding about the segment's cards, earlier stages' and these (not numbered)
     quarantined: list[str]
     filled: dict[str, int]  # per projects column: published rows with a value (for fill-rate assertions)
+    contact_names: dict[str, list[str]]  # per project: the contact names read from its card (guard/known_names.py)
+    name_keys: str  # which names the published cells may hold (guard/name_index.py)
 
     def to_json(self) -> dict:
         """Everything but the findings table, as plain JSON values."""
@@ -115,8 +118,9 @@ class _Checker:
         return errors
 
 
-def check_segment(tables: dict[str, pa.Table]) -> SegmentCheck:
-    """Validate one segment's normalised tables (projects, funding, organisations, findings)."""
+def check_segment(tables: dict[str, pa.Table], contact_names: dict[str, list[str]] | None = None) -> SegmentCheck:
+    """Validate one segment's normalised tables (projects, funding, organisations, findings); contact_names are
+    the names read from its cards, kept for the guard's pass over every card."""
     checker = _Checker(tables)
     projects = tables["projects"]
     errors = {"projects": checker.schema_errors("projects", projects, quarantines=True)}
@@ -143,6 +147,9 @@ def check_segment(tables: dict[str, pa.Table]) -> SegmentCheck:
         checker.report(project_id, finding)
     earlier = tables["findings"]
     findings = pa.concat_tables([earlier, to_arrow("quality", checker.findings).cast(earlier.schema)])
+    findings = findings.unify_dictionaries().combine_chunks()
+    keys = segment_keys([*((published[name], name) for name in PUBLISHED_TABLES), (findings, "quality")])
+    present = set(ids)
+    names = {pid: list(found) for pid, found in sorted((contact_names or {}).items()) if pid in present and found}
     return SegmentCheck(keep, errors, checked_rows, foreign, {n: t.num_rows for n, t in published.items()},
-                        findings.unify_dictionaries().combine_chunks(), sorted(quarantined),
-                        _filled(published["projects"]))
+                        findings, sorted(quarantined), _filled(published["projects"]), names, keys)

@@ -7,6 +7,9 @@ run of two to four capitalised words; the words just before it (back to a phone,
 or sentence end) are the role, and what follows up to the next person belongs to that person.
 E-mail templates (etunimi.sukunimi@...) are kept as a pattern and never filled in with a name:
 that would invent personal data. Never raises; every token pattern is linear on hostile input.
+
+The patterns for e-mail addresses and phone numbers, and the reading of a name after a job title,
+are also what the personal-data guard (pipeline/guard) looks for in every published cell.
 """
 
 from __future__ import annotations
@@ -57,15 +60,19 @@ ROLE_PUNCT = frozenset({",", "-", "–", "/", "&"})
 
 _DOT = r"(?:\.|\s?[\(\[]\s?(?i:dot|piste)\s?[\)\]]\s?|\s{1,3}(?i:dot|piste)\s{1,3})"
 _AT = r"(?:@|\s?[\(\[]\s?(?i:at|a|ät)\s?[\)\]]\s?|\s{1,3}at\s{1,3})"
-_EMAIL = (
+EMAIL_PATTERN = (
     r"(?<![\w.%+\-])(?<![\)\]])(?<![\)\]] )"
     rf"(?P<local>[\w%+\-]++(?:{_DOT}[\w%+\-]++)*+){_AT}(?P<domain>[\w\-]++(?:{_DOT}[\w\-]++)++)"
 )
-_PHONE = r"(?<![\w+])(?:\+\d{1,3}(?:[ \-]?\(0\))?|0)[ \-]?\d{1,4}(?:[ \-]?\d{1,4}){1,4}+(?!\d)"
+# +358 40 ..., +358 (0)40 ..., (08) 558 ..., 040-...; never the second group of an amount ("1 027 995")
+# nor a business id ("0187690-1").
+PHONE_PATTERN = (r"(?<![\w+])(?<!\d[ \-.])(?!\d{7}-\d(?!\d))(?:\+\d{1,3}(?:[ \-]?\(0\))?|\(0\d{1,3}\)|0)"
+                 r"[ \-]?\d{1,4}(?:[ \-]?\d{1,4}){1,4}+(?!\d)")
+PHONE_MIN_DIGITS = 6  # fewer digits is a room, a year or an amount, not a phone number
 _PHONE_LABEL = r"(?<!\w)(?i:puhelin|matkapuhelin|puh\.?|tel\.?|gsm|mob\.?|phone|p\.)(?!\w):?"
 _EMAIL_LABEL = r"(?<!\w)(?i:sähköpostiosoite|sähköpostit|sähköposti|s-posti|sposti|e-?mail|e-?posti)(?!\w):?"
 _TOKEN_RE = re.compile(
-    rf"(?P<email>{_EMAIL})|(?P<phone>{_PHONE})|(?P<plabel>{_PHONE_LABEL})|(?P<elabel>{_EMAIL_LABEL})"
+    rf"(?P<email>{EMAIL_PATTERN})|(?P<phone>{PHONE_PATTERN})|(?P<plabel>{_PHONE_LABEL})|(?P<elabel>{_EMAIL_LABEL})"
     r"|(?P<word>[^\W\d_]++(?:-[^\W\d_]++)*+)|(?P<num>\d++)|(?P<punct>[^\w\s])"
 )
 _DOT_RE = re.compile(_DOT)
@@ -157,6 +164,11 @@ def _span(text: str, tokens: list[_Token]) -> str:
     return text[tokens[0].start:tokens[-1].end] if tokens else ""
 
 
+def email_address(text: str) -> str:
+    """The address an e-mail pattern match stands for, (at)/(dot) undone and the domain lower-cased ('' if none)."""
+    return _email_parts(_Token("email", text, 0, len(text)))[0]
+
+
 def _email_parts(token: _Token) -> tuple[str, str]:
     """(address, domain) of an e-mail token with the (at)/(dot) obfuscations undone."""
     match = _TOKEN_RE.fullmatch(token.text)
@@ -184,7 +196,7 @@ def _details(tokens: list[_Token]) -> _Details:
     """Phones, real e-mails and e-mail templates among the tokens, in order."""
     found = _Details([], [], [], [])
     for token in tokens:
-        if token.kind == "phone" and sum(c.isdigit() for c in token.text) >= 6:
+        if token.kind == "phone" and sum(c.isdigit() for c in token.text) >= PHONE_MIN_DIGITS:
             found.phones.append(token.text)
         elif token.kind == "email":
             address, domain = _email_parts(token)
@@ -246,3 +258,16 @@ def parse_contacts(text: str) -> list[Contact]:
         contacts.append(_contact(_span(text, role_tokens), _span(text, tokens[start:end]),
                                  _details(chunk), shared, raw))
     return contacts
+
+
+def titled_names(text: str) -> list[tuple[int, int]]:
+    """Where a person's name follows a job title in any text ("... hankepäällikkö Etu Suku ..."): (start, end) spans.
+
+    Read as parse_contacts reads a contacts value, so a contact line the parser put in another field
+    (a page it could not lay out) is still seen for what it is.
+    """
+    spaced = text.translate(_SPACES)
+    tokens = _tokens(spaced)
+    return [(tokens[start].start, tokens[end - 1].end) for start, end in _name_runs(tokens, spaced)
+            if start and _is_role_word(tokens[start - 1])
+            and not spaced[tokens[start - 1].end:tokens[start].start].strip()]

@@ -6,6 +6,11 @@ rendering. The walk is iterative, so deeply nested HTML cannot exhaust the stack
 deeper than MAX_DEPTH are flattened first (as browsers do), because building a tree that deep takes
 time quadratic in the depth. Nothing is fetched: selectolax (lexbor) parses HTML only, with no
 entities, DTDs or network.
+
+What comes before the root element (an XML declaration, a DOCTYPE with an internal subset, comments,
+CDATA sections, processing instructions) is read by XML's rules and dropped before parsing: an HTML
+parser ends these at the first '>' and spills the rest into the page as text. Every page is then
+parsed in standards mode, so its prolog cannot change how the rest is read either.
 """
 
 from __future__ import annotations
@@ -33,6 +38,19 @@ _NOT_NESTING = frozenset(
 _KEEP_DEEP = frozenset({"table", "caption", "template", "object", "applet", "marquee", "button"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})(?=[\s/>])[^<>]*>")
 MAX_DEPTH = 512  # Blink's parser limit for the depth of the DOM tree
+STANDARDS_MODE = "<!DOCTYPE html>"
+_QUOTED = r""""[^"]*+"|'[^']*+'"""
+_PROLOG_ITEM = re.compile(
+    rf"""[\s\ufeff]*+
+    (?: <\?.*?\?>                       # XML declaration, processing instruction
+      | <!--.*?-->                      # comment: ends at the first -->, as in XML
+      | <!\[CDATA\[.*?\]\]>             # CDATA section
+      | <!DOCTYPE (?: {_QUOTED}          # DOCTYPE, with or without an internal subset
+                    | \[ (?: {_QUOTED} | <!--.*?--> | <\?.*?\?> | [^]"'<]++ | <(?!!--|\?) )*+ \]
+                    | [^]["'>]++ )*+ >
+    )""",
+    re.S | re.I | re.X,
+)
 CELL_SEPARATOR = "   "
 
 
@@ -134,10 +152,21 @@ def cap_nesting(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
     return "".join(parts), dropped
 
 
+def strip_prolog(html: str) -> str:
+    """The page without the declarations, comments and the like before its first element (see the module text).
+
+    An unfinished one is left in place for the parser, as is any text before the first element.
+    """
+    position = 0
+    while (item := _PROLOG_ITEM.match(html, position)) is not None:
+        position = item.end()
+    return html[position:]
+
+
 def html_to_lines(html: str) -> PageLines:
     """Render an HTML page as card lines (and links), without recursion."""
-    html, flattened = cap_nesting(html)
-    tree = LexborHTMLParser(html)
+    html, flattened = cap_nesting(strip_prolog(html))
+    tree = LexborHTMLParser(STANDARDS_MODE + html)
     root = tree.body or tree.root
     builder = _Builder()
     builder.out.flattened = flattened
